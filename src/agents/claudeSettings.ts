@@ -1,0 +1,87 @@
+/**
+ * The hooks and permission rule the supervisor puts into a worktree's
+ * `.claude/settings.local.json`, merged with what the user has there.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SuperviseError } from '../errors.js';
+import { writeFileAtomic } from '../fsutil.js';
+
+/** Claude Code hook events the supervisor listens to, with the `supervise hook` verb for each. */
+export const CLAUDE_HOOKS = {
+  SessionStart: 'session-start',
+  UserPromptSubmit: 'user-prompt-submit',
+  Stop: 'stop',
+  Notification: 'notification',
+  SessionEnd: 'session-end',
+} as const;
+export type ClaudeHookEvent = keyof typeof CLAUDE_HOOKS;
+export type HookVerb = (typeof CLAUDE_HOOKS)[ClaudeHookEvent];
+
+/** Marks our commands so a later merge replaces them instead of adding copies. */
+const MARKER = '# handoff-supervisor';
+
+interface HookCommand {
+  type: 'command';
+  command: string;
+  timeout?: number;
+}
+interface HookMatcher {
+  matcher?: string;
+  hooks: HookCommand[];
+}
+type Settings = Record<string, unknown> & {
+  hooks?: Record<string, HookMatcher[]>;
+  permissions?: Record<string, unknown> & { allow?: string[] };
+};
+
+function shellQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The shell command Claude Code runs for one hook: node + the built CLI, by absolute path. */
+export function hookCommand(nodePath: string, cliPath: string, verb: HookVerb, agent: string, root: string): string {
+  return `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook ${verb} --agent ${shellQuote(agent)} --root ${shellQuote(root)} ${MARKER}`;
+}
+
+/** Permission rules that let the agent read and edit its handoff without a prompt. */
+export function handoffPermissions(handoffFile: string): string[] {
+  return [`Read(${handoffFile})`, `Edit(${handoffFile})`, `Write(${handoffFile})`];
+}
+
+/** Merges our hooks and permissions into existing settings (pure). */
+export function mergeClaudeSettings(existing: Settings, commands: Record<ClaudeHookEvent, string>, handoffFile: string): Settings {
+  const hooks: Record<string, HookMatcher[]> = { ...(existing.hooks ?? {}) };
+  for (const [event, command] of Object.entries(commands)) {
+    const kept = (hooks[event] ?? [])
+      .map((m) => ({ ...m, hooks: (m.hooks ?? []).filter((h) => !String(h.command ?? '').includes(MARKER)) }))
+      .filter((m) => m.hooks.length > 0);
+    hooks[event] = [...kept, { hooks: [{ type: 'command', command, timeout: 120 }] }];
+  }
+  const allow = [...(existing.permissions?.allow ?? [])];
+  for (const rule of handoffPermissions(handoffFile)) if (!allow.includes(rule)) allow.push(rule);
+  return { ...existing, hooks, permissions: { ...(existing.permissions ?? {}), allow } };
+}
+
+/** Reads, merges and atomically rewrites `<worktree>/.claude/settings.local.json`. */
+export async function installClaudeSettings(worktree: string, commands: Record<ClaudeHookEvent, string>, handoffFile: string): Promise<string> {
+  const path = join(worktree, '.claude', 'settings.local.json');
+  let existing: Settings = {};
+  let text: string | undefined;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      existing = parsed as Settings;
+    } catch (err) {
+      throw new SuperviseError('InputError', `cannot merge hooks into ${path}: it is not a JSON object (${(err as Error).message}).`, { file: path }, 'Fix or remove the file; it was left untouched.');
+    }
+  }
+  await writeFileAtomic(path, `${JSON.stringify(mergeClaudeSettings(existing, commands, handoffFile), null, 2)}\n`);
+  return path;
+}

@@ -1,0 +1,87 @@
+/**
+ * How each agent CLI is launched and given its context (SPEC §4.2). argv arrays only: a task
+ * or handoff never passes through a shell.
+ */
+import type { AgentConfig } from '../config/types.js';
+
+export interface LaunchContext {
+  /** Repository root. */
+  root: string;
+  /** The agent's worktree (the PTY's cwd). */
+  worktree: string;
+  /** Absolute path of the handoff inside the worktree. */
+  handoffPath: string;
+  /** Handoff file name relative to the worktree. */
+  handoffFile: string;
+  /** The brief (who you are + the team handoff + the exit rule). */
+  brief: string;
+  /** A Claude session to resume, when restarting an agent that had one. */
+  resumeSessionId?: string;
+  /** Extra environment the supervisor adds (socket path and the like). */
+  supervisorEnv: Record<string, string>;
+  /** The environment the supervisor runs in (PATH, HOME…). */
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+export interface Launch {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Text typed into the agent once it shows output (aider takes its task this way). */
+  typeAfterStart?: string;
+}
+
+const RESUME_PROMPT = 'The team handoff was refreshed: re-read it in the system prompt and continue your task.';
+
+/** Builds argv and env for an agent. */
+export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
+  const env = agentEnv(agent, ctx);
+  const prompt = `${ctx.brief}\n\nYour task: ${agent.task}`;
+  switch (agent.preset) {
+    case 'claude': {
+      const head = ctx.resumeSessionId ? ['--resume', ctx.resumeSessionId] : [];
+      const task = ctx.resumeSessionId ? RESUME_PROMPT : agent.task;
+      return { file: 'claude', args: [...head, '--append-system-prompt', ctx.brief, ...agent.args, task], env };
+    }
+    case 'codex':
+      return { file: 'codex', args: [...agent.args, prompt], env };
+    case 'gemini':
+      return { file: 'gemini', args: [...agent.args, '-i', prompt], env };
+    case 'aider':
+      return {
+        file: 'aider',
+        args: ['--read', ctx.handoffFile, ...agent.args],
+        env,
+        typeAfterStart: `${agent.task} (read ${ctx.handoffFile} first and update it before you finish)\r`,
+      };
+    case 'custom': {
+      const [file, ...rest] = (agent.command ?? []).map((a) => fillPlaceholders(a, agent, ctx));
+      if (!file) throw new Error(`agent ${agent.name}: custom preset without a command`);
+      return { file, args: [...rest, ...agent.args.map((a) => fillPlaceholders(a, agent, ctx))], env };
+    }
+  }
+}
+
+function fillPlaceholders(arg: string, agent: AgentConfig, ctx: LaunchContext): string {
+  return arg.replaceAll('{task}', agent.task).replaceAll('{handoff_file}', ctx.handoffPath);
+}
+
+/** The environment an agent runs in: the supervisor's, minus what would confuse a nested agent, plus ours and the agent's. */
+export function agentEnv(agent: AgentConfig, ctx: LaunchContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.baseEnv)) if (v !== undefined) env[k] = v;
+  // A supervisor started from inside Claude Code must not make its agents think they are nested.
+  delete env.CLAUDECODE;
+  delete env.CLAUDE_CODE_ENTRYPOINT;
+  env.TERM = 'xterm-256color';
+  env.COLORTERM = 'truecolor';
+  Object.assign(env, {
+    SUPERVISE_AGENT: agent.name,
+    SUPERVISE_TASK: agent.task,
+    SUPERVISE_HANDOFF_FILE: ctx.handoffPath,
+    SUPERVISE_ROOT: ctx.root,
+    ...ctx.supervisorEnv,
+    ...agent.env,
+  });
+  return env;
+}

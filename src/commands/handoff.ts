@@ -1,0 +1,159 @@
+/** `supervise handoff check|show|merge|compress`. */
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { SuperviseError } from '../errors.js';
+import { exists, writeFileAtomic } from '../fsutil.js';
+import { loadConfig } from '../config/load.js';
+import { DEFAULT_BUDGET, type LoadedConfig } from '../config/types.js';
+import { compressHandoff } from '../handoff/compress.js';
+import { historyFileName, renderRemoved, writeHistory } from '../handoff/history.js';
+import { parseHandoff } from '../handoff/parse.js';
+import { renderHandoff } from '../handoff/render.js';
+import type { Conflict, HandoffLimits, ValidationReport } from '../handoff/types.js';
+import { validateHandoff } from '../handoff/validate.js';
+import { readAgentRecord } from '../supervisor/records.js';
+import { syncTeam, type SyncAgent } from '../supervisor/sync.js';
+import { historyDir, previewMerge, type TeamContext } from '../supervisor/team.js';
+import { paint, type Io } from './io.js';
+import type { CommandArgs } from './table.js';
+
+const DEFAULT_LIMITS: HandoffLimits = { budget: DEFAULT_BUDGET, encoding: 'cl100k_base' };
+
+/** The config named by -c, or ./agents.yaml when present; undefined when there is none. */
+async function optionalConfig(values: Record<string, unknown>, io: Io): Promise<LoadedConfig | undefined> {
+  const given = values.config as string | undefined;
+  const path = resolve(io.cwd, given ?? 'agents.yaml');
+  if (!given && !(await exists(path))) return undefined;
+  return loadConfig(path);
+}
+
+async function requiredConfig(values: Record<string, unknown>, io: Io): Promise<LoadedConfig> {
+  return loadConfig(resolve(io.cwd, (values.config as string | undefined) ?? 'agents.yaml'));
+}
+
+function limitsOf(loaded: LoadedConfig | undefined): HandoffLimits {
+  if (!loaded) return DEFAULT_LIMITS;
+  return { budget: loaded.config.handoff.budget, encoding: loaded.config.handoff.encoding };
+}
+
+async function readInput(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    throw new SuperviseError('InputError', `${path} ${why}.`, {}, code === 'ENOENT' ? 'Create one with `supervise init`, or name another file.' : undefined);
+  }
+}
+
+export async function checkCommand({ values, positionals, io }: CommandArgs): Promise<number> {
+  const loaded = await optionalConfig(values, io);
+  const file = positionals[0] ? resolve(io.cwd, positionals[0]) : (loaded?.handoffPath ?? resolve(io.cwd, 'HANDOFF.md'));
+  const limits = limitsOf(loaded);
+  const report = validateHandoff(await readInput(file), limits);
+  if (values.json) io.out(JSON.stringify({ file, encoding: limits.encoding, ...report }, null, 2));
+  else io.out(formatReport(relative(io.cwd, file) || file, report, limits, io));
+  return report.valid ? 0 : 1;
+}
+
+/** The human report: a line per section with tokens against budget, then findings. */
+export function formatReport(name: string, report: ValidationReport, limits: HandoffLimits, io: Io): string {
+  const c = paint(io);
+  const head = `${name}: ${report.valid ? c.green('valid') : c.red('invalid')} — ${report.totalTokens}/${report.totalBudget} tokens (${limits.encoding})`;
+  const width = Math.max(...report.sections.map((s) => s.name.length));
+  const rows = report.sections.map((s) => {
+    const over = s.tokens > s.budget;
+    const mark = s.status === 'missing' ? c.red('missing') : over ? c.red('over budget') : s.status === 'out-of-order' ? c.yellow('out of order') : s.status === 'unknown' ? c.yellow('unknown section') : c.green('ok');
+    const tokens = `${String(s.tokens).padStart(4)}/${s.budget}`;
+    return `  ${s.name.padEnd(width)}  ${over ? c.red(tokens) : tokens}  ${mark}`;
+  });
+  const findings = report.findings.map((f) => {
+    const where = f.line ? `line ${f.line}: ` : '';
+    return `  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${where}${f.message}`;
+  });
+  return [head, ...rows, ...(findings.length ? ['', ...findings] : [])].join('\n');
+}
+
+function teamOf(loaded: LoadedConfig): TeamContext {
+  return { root: loaded.root, project: loaded.config.project, teamPath: loaded.handoffPath, limits: limitsOf(loaded) };
+}
+
+/** Every agent worktree on disk under worktreeDir that holds a handoff. */
+async function worktreeAgents(loaded: LoadedConfig): Promise<SyncAgent[]> {
+  const handoffFile = loaded.config.handoff.file;
+  let names: string[];
+  try {
+    names = (await readdir(loaded.worktreeRoot, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch {
+    names = [];
+  }
+  const agents: SyncAgent[] = [];
+  for (const name of names) {
+    const worktree = join(loaded.worktreeRoot, name);
+    if (!(await exists(join(worktree, handoffFile)))) continue;
+    const configured = loaded.config.agents.find((a) => a.name === name);
+    const record = await readAgentRecord(loaded.root, name);
+    agents.push({ agent: name, branch: configured?.branch ?? record?.branch ?? `agent/${name}`, worktree, handoffFile, injectedHash: record?.injectedHash });
+  }
+  return agents;
+}
+
+function formatConflicts(conflicts: Conflict[], io: Io): string[] {
+  const c = paint(io);
+  return conflicts.map((k) => `${c.yellow('⚠')} ${k.kind === 'shared-file' ? 'shared file' : 'contradiction'} (${k.agents.join(', ')}): ${k.detail}`);
+}
+
+export async function showCommand({ values, io }: CommandArgs): Promise<number> {
+  const loaded = await requiredConfig(values, io);
+  const agents = await worktreeAgents(loaded);
+  const inputs = [];
+  for (const a of agents) {
+    const text = await readFile(join(a.worktree, a.handoffFile), 'utf8');
+    inputs.push({ agent: a.agent, branch: a.branch, handoff: parseHandoff(text) });
+  }
+  const merged = await previewMerge(teamOf(loaded), inputs);
+  io.out(merged.text.trimEnd());
+  const notes = formatConflicts(merged.conflicts, io);
+  if (agents.length === 0) notes.push(`(no agent worktrees under ${relative(io.cwd, loaded.worktreeRoot) || '.'}: this is the team handoff alone)`);
+  if (merged.removed) notes.push(`(${merged.removed} items would move to ${relative(io.cwd, historyDir(loaded.root))}/ to keep the budget)`);
+  if (notes.length) io.err(notes.join('\n'));
+  return 0;
+}
+
+export async function mergeCommand({ values, io }: CommandArgs): Promise<number> {
+  const loaded = await requiredConfig(values, io);
+  const agents = await worktreeAgents(loaded);
+  const result = await syncTeam(teamOf(loaded), agents, { writeWorktrees: false });
+  const c = paint(io);
+  const file = relative(io.cwd, loaded.handoffPath) || loaded.handoffPath;
+  io.out(`${c.green('✓')} merged ${agents.length} worktree handoff${agents.length === 1 ? '' : 's'} into ${file}${result.removed ? `; ${result.removed} items moved to ${relative(io.cwd, result.historyFile ?? historyDir(loaded.root))}` : ''}`);
+  for (const line of formatConflicts(result.conflicts, io)) io.out(line);
+  return 0;
+}
+
+export async function compressCommand({ values, positionals, io }: CommandArgs): Promise<number> {
+  const loaded = await optionalConfig(values, io);
+  const file = positionals[0] ? resolve(io.cwd, positionals[0]) : (loaded?.handoffPath ?? resolve(io.cwd, 'HANDOFF.md'));
+  const limits = limitsOf(loaded);
+  const root = loaded?.root ?? io.cwd;
+  const text = await readInput(file);
+  const fileName = historyFileName('compressed');
+  const result = compressHandoff(parseHandoff(text), limits, { historyRef: relative(root, join(historyDir(root), fileName)) });
+  const out = renderHandoff(result.handoff);
+  const moved = result.removed.reduce((n, s) => n + s.items.length, 0);
+  const summary = `${result.before} → ${result.after} tokens (budget ${limits.budget.total}); ${moved} item${moved === 1 ? '' : 's'} moved out`;
+  if (!values.write) {
+    io.out(out.trimEnd());
+    io.err(`${summary}${moved ? '; run with --write to apply and keep them in history' : ''}`);
+    return 0;
+  }
+  let where = '';
+  if (moved) {
+    const meta = { project: parseHandoff(text).title, reason: 'supervise handoff compress', source: relative(root, file) };
+    const historyFile = await writeHistory(historyDir(root), 'compressed', renderRemoved(result.removed, meta), fileName);
+    where = `; kept in ${relative(io.cwd, historyFile)}`;
+  }
+  await writeFileAtomic(file, out);
+  io.out(`${paint(io).green('✓')} ${relative(io.cwd, file) || file}: ${summary}${where}`);
+  return 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * `supervise hook EVENT --agent NAME`: run by Claude Code's hooks inside a worktree, with the
+ * hook's JSON on stdin. Reports to the supervisor and, for stop, enforces handoff.enforce.
+ * A hook must never break the agent: anything unexpected lets the agent carry on.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SuperviseError } from '../errors.js';
+import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
+import { stopVerdict } from '../agents/stopCheck.js';
+import { sendReport, type HookReport } from '../supervisor/channel.js';
+import { hashText, readAgentRecord } from '../supervisor/records.js';
+import type { CommandArgs } from './table.js';
+
+const EVENT_BY_VERB = Object.fromEntries(Object.entries(CLAUDE_HOOKS).map(([e, v]) => [v, e])) as Record<HookVerb, ClaudeHookEvent>;
+const REINJECT_SOURCES = new Set(['resume', 'clear', 'compact']);
+
+interface HookInput {
+  session_id?: string;
+  cwd?: string;
+  source?: string;
+  reason?: string;
+  notification_type?: string;
+  stop_hook_active?: boolean;
+}
+
+export async function hookCommand({ positionals, values, io }: CommandArgs): Promise<number> {
+  const verb = positionals[0] as HookVerb | undefined;
+  const event = verb && EVENT_BY_VERB[verb];
+  if (!event) {
+    throw new SuperviseError('UsageError', `unknown hook event "${verb ?? ''}".`, {}, `Use one of: ${Object.values(CLAUDE_HOOKS).join(', ')}.`);
+  }
+  const agent = values.agent as string | undefined;
+  if (!agent) throw new SuperviseError('UsageError', '`supervise hook` needs --agent NAME.');
+  const input = parseInput(await readStdin());
+  const root = (values.root as string | undefined) ?? io.env.SUPERVISE_ROOT;
+  const record = root ? await readAgentRecord(root, agent) : undefined;
+  if (!record) return 0; // not started by a supervisor: nothing to enforce or report
+
+  const report: HookReport = {
+    agent,
+    event,
+    sessionId: input.session_id,
+    source: input.source,
+    reason: input.reason,
+    notificationType: input.notification_type,
+    stopHookActive: input.stop_hook_active,
+  };
+
+  if (event === 'SessionStart' && input.source && REINJECT_SOURCES.has(input.source)) {
+    const team = await readText(record.teamHandoffPath);
+    if (team) {
+      io.out(JSON.stringify({
+        hookSpecificOutput: {
+          hookEventName: 'SessionStart',
+          additionalContext: `The team handoff (${record.handoffFile}), re-injected after ${input.source}:\n\n${team}`,
+        },
+      }));
+    }
+  }
+
+  if (event === 'Stop') {
+    const text = await readText(join(record.worktree, record.handoffFile));
+    const verdict = stopVerdict({
+      text,
+      unchanged: text !== undefined && hashText(text) === record.injectedHash,
+      handoffFile: record.handoffFile,
+      limits: record.limits,
+      enforce: record.enforce,
+      stopHookActive: Boolean(input.stop_hook_active),
+    });
+    report.handoffNotUpdated = verdict.notUpdated;
+    report.blocked = verdict.block;
+    if (verdict.reason) report.blockReason = verdict.reason;
+    if (verdict.block) io.out(JSON.stringify({ decision: 'block', reason: verdict.reason }));
+  }
+
+  await sendReport(io.env.SUPERVISE_SOCKET ?? record.socket, report);
+  return 0;
+}
+
+function parseInput(text: string): HookInput {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' ? (v as HookInput) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,195 @@
+/** The command table: paths, options and help text in one place, so `--help` and dispatch agree. */
+import type { ParseArgsConfig } from 'node:util';
+import { SuperviseError } from '../errors.js';
+import type { Io } from './io.js';
+
+export interface CommandArgs {
+  values: Record<string, unknown>;
+  positionals: string[];
+  io: Io;
+}
+
+export interface CommandSpec {
+  path: string[];
+  summary: string;
+  usage: string;
+  help: string;
+  options: ParseArgsConfig['options'];
+  maxPositionals: number;
+  run(args: CommandArgs): Promise<number>;
+}
+
+const CONFIG_HELP = '  -c, --config FILE   agents.yaml to use (default ./agents.yaml)';
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    path: [],
+    summary: 'the TUI on ./agents.yaml',
+    usage: 'Usage: supervise [--headless [--json]] [-c FILE]',
+    help: '',
+    options: { headless: { type: 'boolean' }, json: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./run.js')).runCommand(a),
+  },
+  {
+    path: ['init'],
+    summary: 'write agents.yaml and HANDOFF.md here, add .supervise/ to .gitignore',
+    usage: 'Usage: supervise init [--force]',
+    help: `
+Writes a commented agents.yaml (with a schema line editors use to complete and check it),
+HANDOFF.md from the template, and adds .supervise/ to .gitignore. An existing file is never
+overwritten unless --force is given; nothing is written when any file is in the way.
+
+  --force             overwrite agents.yaml and HANDOFF.md when they exist`,
+    options: { force: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./init.js')).initCommand(a),
+  },
+  {
+    path: ['demo'],
+    summary: 'three simulated agents in a throw-away repo, in the TUI (no Claude Code needed)',
+    usage: 'Usage: supervise demo [--keep]',
+    help: `
+Creates a temporary git repository with an agents.yaml of three simulated agents (the bundled
+demo agent: no Claude Code or API key needed) and opens the TUI on it.
+
+  --keep              keep the temporary repository afterwards and print its path`,
+    options: { keep: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./demo.js')).demoCommand(a),
+  },
+  {
+    path: ['handoff', 'check'],
+    summary: 'validate a handoff against the template and its token budgets',
+    usage: 'Usage: supervise handoff check [FILE] [--json] [-c FILE]',
+    help: `
+Validates FILE (default: the team handoff named in agents.yaml, else ./HANDOFF.md): required
+sections and their order, tokens per section and in total against the budgets (counted with
+js-tiktoken), and warnings for empty Blockers / Key Decisions and unknown sections.
+Budgets and encoding come from agents.yaml when there is one, else 500/100 and cl100k_base.
+Exit 0 when valid (warnings allowed), 1 when invalid, 2 when FILE cannot be read.
+
+  --json              print the report as JSON
+${CONFIG_HELP}`,
+    options: { json: { type: 'boolean' } },
+    maxPositionals: 1,
+    run: async (a) => (await import('./handoff.js')).checkCommand(a),
+  },
+  {
+    path: ['handoff', 'show'],
+    summary: 'print the merged team handoff (root and every worktree)',
+    usage: 'Usage: supervise handoff show [-c FILE]',
+    help: `
+Prints what the team handoff would be if every agent worktree's HANDOFF.md were merged into
+the root one now, with conflicts flagged. Writes nothing.
+
+${CONFIG_HELP}`,
+    options: {},
+    maxPositionals: 0,
+    run: async (a) => (await import('./handoff.js')).showCommand(a),
+  },
+  {
+    path: ['handoff', 'merge'],
+    summary: "merge every worktree's HANDOFF.md into the team handoff now",
+    usage: 'Usage: supervise handoff merge [-c FILE]',
+    help: `
+Merges the HANDOFF.md of every agent worktree under worktreeDir into the team handoff at the
+repository root (what the sync key does), compressing it into its budget. Items that leave the
+handoff are kept in .supervise/history/. The write is atomic and locked.
+
+${CONFIG_HELP}`,
+    options: {},
+    maxPositionals: 0,
+    run: async (a) => (await import('./handoff.js')).mergeCommand(a),
+  },
+  {
+    path: ['handoff', 'compress'],
+    summary: 'compress a handoff into its budget',
+    usage: 'Usage: supervise handoff compress [FILE] [--write] [-c FILE]',
+    help: `
+Compresses FILE (default: the team handoff) into its token budget, by priority: Completed goes
+first, Blockers and Key Decisions are kept longest. Prints the result; with --write replaces
+FILE (atomically) and keeps every removed item in .supervise/history/.
+
+  --write             replace FILE instead of printing
+${CONFIG_HELP}`,
+    options: { write: { type: 'boolean' } },
+    maxPositionals: 1,
+    run: async (a) => (await import('./handoff.js')).compressCommand(a),
+  },
+  {
+    path: ['hook'],
+    summary: "internal: called by an agent CLI's hooks inside a worktree",
+    usage: 'Usage: supervise hook session-start|stop|notification|session-end --agent NAME',
+    help: `
+Internal. Claude Code calls this from the hooks the supervisor writes into a worktree's
+.claude/settings.local.json, with the hook's JSON on standard input. It reports the event to
+the running supervisor and, for stop, enforces handoff.enforce.
+
+  --agent NAME        the agent the worktree belongs to
+  --root DIR          the repository root (default: found from the worktree)`,
+    options: { agent: { type: 'string' }, root: { type: 'string' } },
+    maxPositionals: 1,
+    run: async (a) => (await import('./hook.js')).hookCommand(a),
+  },
+];
+
+/** Splits argv into the command it names and the rest; global options may come first. */
+export function findCommand(argv: string[]): { spec: CommandSpec; rest: string[] } {
+  const words: { index: number; word: string }[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '-c' || a === '--config') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    words.push({ index: i, word: a });
+  }
+  const first = words[0];
+  if (!first) return { spec: COMMANDS[0]!, rest: argv };
+  const candidates = COMMANDS.filter((c) => c.path[0] === first.word);
+  if (candidates.length === 0) {
+    const names = COMMANDS.filter((c) => c.path.length).map((c) => c.path.join(' '));
+    throw new SuperviseError('UsageError', `unknown command "${first.word}".`, {}, `Commands: ${names.join(', ')}; see \`supervise --help\`.`);
+  }
+  const single = candidates.find((c) => c.path.length === 1);
+  if (single) return { spec: single, rest: without(argv, [first.index]) };
+  const second = words[1];
+  const sub = second && candidates.find((c) => c.path[1] === second.word);
+  if (!sub || !second) {
+    const subs = candidates.map((c) => c.path[1]).join(', ');
+    const what = second ? `unknown subcommand "${second.word}"` : 'a subcommand is needed';
+    throw new SuperviseError('UsageError', `${what} for \`supervise ${first.word}\`.`, {}, `Use one of: ${subs}.`);
+  }
+  return { spec: sub, rest: without(argv, [first.index, second.index]) };
+}
+
+function without(argv: string[], indexes: number[]): string[] {
+  return argv.filter((_, i) => !indexes.includes(i));
+}
+
+export function globalHelp(version: string): string {
+  const rows = COMMANDS.map((c) => [c.path.length ? `supervise ${c.path.join(' ')}` : 'supervise', c.summary]);
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  return `supervise ${version} — run coding agents side by side, each in its own git worktree,
+passing compressed state between them through a strict HANDOFF.md.
+
+Usage: supervise [COMMAND] [OPTIONS]
+
+Commands:
+${rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`).join('\n')}
+
+Options:
+  --headless          run the agents without the TUI: one line per status change
+  --json              with --headless: NDJSON lines
+${CONFIG_HELP}
+  --no-color          no colours (also: NO_COLOR=1)
+  -h, --help          help for a command: supervise handoff check --help
+  -V, --version       print the version
+
+Exit codes: 0 ok, 1 the work failed (an agent failed, a handoff is invalid), 2 bad usage or input.
+Get started: supervise init, edit agents.yaml, then supervise. Try it first: supervise demo.
+`;
+}

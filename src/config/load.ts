@@ -1,0 +1,174 @@
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { formatError, SuperviseError } from '../errors.js';
+import { isValidBranchName, repoRoot } from '../git/git.js';
+import { describe, dropExplained, fromZodIssue, type ConfigIssue } from './issues.js';
+import { describeYamlError, locate } from './locate.js';
+import { crossFieldIssues } from './rules.js';
+import { ConfigSchema } from './schema.js';
+import type { Config, LoadedConfig } from './types.js';
+
+/** Every error found in an agents.yaml, thrown together; the message has one located line each. */
+export class ConfigErrors extends SuperviseError {
+  readonly errors: SuperviseError[];
+
+  constructor(errors: SuperviseError[]) {
+    super('ConfigError', errors.map(formatError).join('\n'));
+    this.errors = errors;
+  }
+}
+
+export type ParseResult = { ok: true; config: Config } | { ok: false; errors: SuperviseError[] };
+
+interface Analysis {
+  errors: SuperviseError[];
+  config?: Config;
+  /** The plain value of the document; undefined when the YAML itself is broken. */
+  raw?: unknown;
+  toError: (issue: ConfigIssue) => SuperviseError;
+}
+
+function byPosition(a: SuperviseError, b: SuperviseError): number {
+  return (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0);
+}
+
+function analyse(source: string, file: string): Analysis {
+  // A BOM is invisible in an editor; leaving it in would shift every column on line 1.
+  const text = source.replace(/^\uFEFF/, '');
+  const lines = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const toError = (issue: ConfigIssue): SuperviseError =>
+    new SuperviseError('ConfigError', issue.message, { file, ...locate(doc, lines, issue.path, issue.anchor) });
+
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.map((err) => {
+      const { line, col } = lines.linePos(err.pos[0]);
+      return new SuperviseError('ConfigError', describeYamlError(err, text), { file, line, column: col });
+    });
+    return { errors: errors.sort(byPosition), toError };
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // Alias bombs and the like: yaml refuses to expand them.
+    const message = `invalid YAML: ${(err as Error).message}`;
+    return { errors: [new SuperviseError('ConfigError', message, { file, line: 1, column: 1 })], toError };
+  }
+  const result = ConfigSchema.safeParse(raw);
+  const issues = dropExplained([
+    ...(result.success ? [] : result.error.issues.flatMap((issue) => fromZodIssue(issue, raw))),
+    ...crossFieldIssues(raw),
+  ]);
+  const errors = issues.map(toError).sort(byPosition);
+  return errors.length === 0 && result.success ? { errors, config: result.data, raw, toError } : { errors, raw, toError };
+}
+
+/** Parse and validate agents.yaml text: YAML, schema, names, duplicates, command vs preset. Pure. */
+export function parseConfig(text: string, file: string): ParseResult {
+  const { errors, config } = analyse(text, file);
+  return config ? { ok: true, config } : { ok: false, errors };
+}
+
+function within(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function field(raw: unknown, ...path: string[]): unknown {
+  let v = raw;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+/** The checks that need the repository: paths that must stay near it, branch names git accepts. */
+async function placeIssues(raw: unknown, root: string): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  const worktreeDir = field(raw, 'worktreeDir');
+  if (typeof worktreeDir === 'string' && worktreeDir !== '') {
+    const abs = resolve(root, worktreeDir);
+    // Beside the repository is allowed (../repo-worktrees); anywhere else is a surprise.
+    if (!within(dirname(root), abs)) {
+      issues.push({
+        path: ['worktreeDir'],
+        anchor: 'value',
+        message: `worktreeDir: expected a folder inside the repository or beside it (under ${dirname(root)}), found ${describe(worktreeDir)}, which is ${abs}`,
+      });
+    }
+  }
+  const handoffFile = field(raw, 'handoff', 'file');
+  if (typeof handoffFile === 'string' && handoffFile !== '' && !within(root, resolve(root, handoffFile))) {
+    issues.push({
+      path: ['handoff', 'file'],
+      anchor: 'value',
+      message: `handoff.file: expected a path inside the repository (${root}), found ${describe(handoffFile)}`,
+    });
+  }
+  const agents = field(raw, 'agents');
+  if (Array.isArray(agents)) {
+    const checks = agents.map(async (agent, i): Promise<ConfigIssue | undefined> => {
+      const branch = field(agent, 'branch');
+      if (typeof branch !== 'string' || branch === '') return undefined;
+      // `--branch` would expand @{-1} to the previous branch; a config names branches literally.
+      if (!branch.includes('@{') && (await isValidBranchName(branch, root))) return undefined;
+      return {
+        path: ['agents', i, 'branch'],
+        anchor: 'value',
+        message: `agents[${i}].branch: expected a branch name git accepts (git check-ref-format --branch), found ${describe(branch)}${branchProblem(branch)}`,
+      };
+    });
+    for (const issue of await Promise.all(checks)) if (issue) issues.push(issue);
+  }
+  return issues;
+}
+
+/** The likely reason git rejects a branch name, to save the user looking it up. */
+function branchProblem(name: string): string {
+  const reasons: [RegExp, string][] = [
+    [/\s/, 'spaces'],
+    [/\.\./, '".."'],
+    [/[~^:?*[\\\x00-\x1f\x7f]/, 'any of ~ ^ : ? * [ \\ or control characters'],
+    [/@\{/, '"@{"'],
+    [/^-/, 'a leading "-"'],
+    [/(^|\/)\./, 'a part starting with "."'],
+    [/\.lock(\/|$)/, 'a part ending in ".lock"'],
+    [/\/\/|^\/|\/$/, 'an empty part (a leading, trailing or doubled "/")'],
+    [/\.$/, 'a trailing "."'],
+  ];
+  const hit = reasons.find(([re]) => re.test(name));
+  return hit ? ` — a branch name may not contain ${hit[1]}` : '';
+}
+
+/**
+ * Read, parse and validate agents.yaml, including the checks that need the repository.
+ * Throws InputError when the file cannot be read and ConfigErrors (every problem) when it is invalid.
+ */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new SuperviseError('InputError', `agents.yaml not found: ${file}; run \`supervise init\` to create one`, { file });
+    }
+    throw new SuperviseError('InputError', `cannot read ${file}: ${code ?? (err as Error).message}`, { file });
+  }
+  const analysis = analyse(text, file);
+  if (analysis.raw === undefined) throw new ConfigErrors(analysis.errors);
+  const dir = dirname(path);
+  // Outside a repository the root is the config's folder; the runtime refuses to start there.
+  const root = (await repoRoot(dir)) ?? (await realpath(dir));
+  const errors = [...analysis.errors, ...(await placeIssues(analysis.raw, root)).map(analysis.toError)].sort(byPosition);
+  if (errors.length > 0 || !analysis.config) throw new ConfigErrors(errors);
+  const config = analysis.config;
+  return {
+    config,
+    file: path,
+    root,
+    worktreeRoot: resolve(root, config.worktreeDir),
+    handoffPath: resolve(root, config.handoff.file),
+  };
+}

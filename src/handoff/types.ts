@@ -1,0 +1,139 @@
+/** The HANDOFF.md data model (SPEC §3). Everything in src/handoff is pure functions over these. */
+import type { Budget, Encoding } from '../config/types.js';
+
+/** Required sections, in the order the template writes them. */
+export const SECTION_NAMES = [
+  'Current State',
+  'Completed',
+  'In Progress',
+  'Blockers',
+  'Next Steps',
+  'Key Decisions',
+] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+/** Sections of the wave brief (templates/WAVE.md). */
+export const WAVE_SECTION_NAMES = [
+  'Discovered',
+  'Decisions',
+  'Mistakes to Avoid',
+  'Pattern to Follow',
+  'Files Modified',
+] as const;
+
+export type ItemMarker = 'bullet' | 'numbered' | 'checkbox';
+
+export interface HandoffItem {
+  /** The item's text without its marker, trimmed; continuation lines joined with a space. */
+  text: string;
+  marker: ItemMarker;
+  /** For checkbox items: `[x]` is true, `[ ]` is false. */
+  checked?: boolean;
+  /**
+   * The agent(s) an item came from, once merged: one name, or several joined by ", " when
+   * agents reported the same item. Rendered as a ` (@backend)` / ` (@backend, @tests)` suffix,
+   * which the parser reads back.
+   */
+  agent?: string;
+}
+
+export interface HandoffSection {
+  /** Canonical name when it matches a known section (case/spacing-insensitive), else as written. */
+  name: string;
+  /** True when `name` is one of SECTION_NAMES. */
+  known: boolean;
+  items: HandoffItem[];
+  /** Non-item prose lines kept verbatim (trimmed), so nothing a writer put there is lost. */
+  text: string[];
+  /** 1-based line of the heading in the source (0 when built in memory). */
+  line: number;
+}
+
+export interface Handoff {
+  /** The text after `# HANDOFF - `, or the whole H1 when it has another form; '' when absent. */
+  title: string;
+  /** Non-blank lines before the first `##` heading (other than the title), kept verbatim (trimmed). */
+  preamble?: string[];
+  sections: HandoffSection[];
+}
+
+export interface HandoffLimits {
+  budget: Budget;
+  encoding: Encoding;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  severity: Severity;
+  /** The section concerned, or undefined for the whole file. */
+  section?: string;
+  line?: number;
+  message: string;
+}
+
+export interface SectionReport {
+  name: string;
+  status: 'present' | 'missing' | 'out-of-order' | 'unknown';
+  tokens: number;
+  budget: number;
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  totalTokens: number;
+  totalBudget: number;
+  sections: SectionReport[];
+  findings: Finding[];
+}
+
+/** One agent's handoff as input to a merge. */
+export interface AgentHandoff {
+  agent: string;
+  branch: string;
+  /** Status word for Current State (the runtime's status, or what the agent wrote). */
+  status?: string;
+  handoff: Handoff;
+  /** Files the agent changed (from git), for the shared-files flag. */
+  files?: string[];
+}
+
+export interface Conflict {
+  kind: 'contradiction' | 'shared-file';
+  /** The agents involved. */
+  agents: string[];
+  /** For a contradiction: the two items; for a shared file: the path. */
+  subject: string;
+  detail: string;
+}
+
+/** Items that left a handoff, to be written to `.supervise/history/` (see history.ts). */
+export interface RemovedItems {
+  section: string;
+  /** Why they left, in a few words ("over budget", "completed by backend"). */
+  reason: string;
+  items: HandoffItem[];
+}
+
+export interface MergeResult {
+  handoff: Handoff;
+  conflicts: Conflict[];
+  /**
+   * Input items that are not in the merged handoff in any form (stale, superseded or folded
+   * into a Current State line), so nothing leaves without a trace.
+   */
+  removed: RemovedItems[];
+}
+
+export interface CompressResult {
+  handoff: Handoff;
+  /** Items that left the handoff, by section, to be written to history. */
+  removed: RemovedItems[];
+  /** Tokens before and after. */
+  before: number;
+  after: number;
+  /** True when every section and the total are within budget. */
+  withinBudget: boolean;
+  /** When not within budget: why it could not get there. */
+  reason?: string;
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
+import { NodePtySpawner } from './pty.js';
+import type { PtyExit, PtyProcess } from './pty.js';
+
+const spawner = new NodePtySpawner();
+const opts = { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color' }, cols: 80, rows: 24 };
+
+/** Runs `script` under sh, collecting its output until the exit. */
+function run(script: string, setup: (pty: PtyProcess) => void = () => {}): Promise<{ out: string; exit: PtyExit }> {
+  const pty = spawner.spawn('sh', ['-c', script], opts);
+  const chunks: Buffer[] = [];
+  pty.onData((d) => chunks.push(Buffer.from(d)));
+  setup(pty);
+  return new Promise((resolve) => pty.onExit((exit) => resolve({ out: Buffer.concat(chunks).toString(), exit })));
+}
+
+// A zombie (dead, not yet reaped by its new parent) counts as gone.
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+describe('NodePtySpawner', () => {
+  it('delivers all of a burst written just before the exit (20 runs)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const { out, exit } = await run('seq 1 3000; printf END');
+      expect(exit.exitCode).toBe(0);
+      // Every line arrives, with the terminal's CR LF.
+      expect(out.length).toBe(13893 + 3000 + 3);
+      expect(out.endsWith('2999\r\n3000\r\nEND')).toBe(true);
+    }
+  });
+
+  it('keeps the last output of a child that exits while reading is paused', async () => {
+    const { out } = await run('printf "%02000d" 0; printf TAIL', (pty) => pty.pause());
+    expect(out).toBe(`${'0'.repeat(2000)}TAIL`);
+  });
+
+  it('drops input typed while the child exits, without complaining on our stderr', async () => {
+    const complaints: string[] = [];
+    const spies = [
+      vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void complaints.push(args.join(' '))),
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+        complaints.push(String(chunk));
+        return true;
+      }),
+    ];
+    try {
+      for (let i = 0; i < 20; i++) {
+        await run('stty raw -echo; sleep 0.05', (pty) => {
+          const typing = setInterval(() => pty.write('x'.repeat(100)), 0);
+          pty.onExit(() => clearInterval(typing));
+        });
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(complaints).toEqual([]);
+  });
+
+  it('signals the whole process group', async () => {
+    const pty = spawner.spawn('sh', ['-c', 'sleep 1000 & echo child=$!; wait'], opts);
+    let out = '';
+    pty.onData((d) => (out += Buffer.from(d).toString()));
+    const exited = new Promise<PtyExit>((resolve) => pty.onExit(resolve));
+    const deadline = Date.now() + 10_000;
+    while (!/child=\d+\r\n/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const child = Number(/child=(\d+)/.exec(out)?.[1]);
+    expect(alive(child)).toBe(true);
+    pty.kill('SIGTERM');
+    expect((await exited).signal).toBe(15);
+    while (alive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(alive(child)).toBe(false);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Capture at exit (SPEC §4.5): read the agent's handoff, tell whether it was updated, validate it,
+ * fill Files Modified from git, keep the brief in `.supervise/history/` (always, even when
+ * invalid) and merge it into the team handoff.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseHandoff } from '../handoff/parse.js';
+import { writeHistory } from '../handoff/history.js';
+import type { Conflict, ValidationReport } from '../handoff/types.js';
+import { validateHandoff } from '../handoff/validate.js';
+import { hashText } from './records.js';
+import { historyDir, mergeIntoTeam, type TeamContext } from './team.js';
+
+export interface CaptureInput {
+  agent: string;
+  branch: string;
+  worktree: string;
+  /** Relative to the worktree. */
+  handoffFile: string;
+  injectedHash: string;
+  /** Final status word for the team's Current State. */
+  status: string;
+  /** Files changed since base (from git), supervisor files already left out. */
+  files: string[];
+  /** The other agents as they are now: their status line and changed files (for shared-file flags). */
+  others: { agent: string; branch: string; status: string; files: string[] }[];
+}
+
+export interface Capture {
+  updated: boolean;
+  report: ValidationReport;
+  historyFile: string;
+  conflicts: Conflict[];
+  /** Set when the handoff could not be read (deleted by the agent, say). */
+  missing: boolean;
+}
+
+export async function captureHandoff(team: TeamContext, input: CaptureInput): Promise<Capture> {
+  let text: string | undefined;
+  try {
+    text = await readFile(join(input.worktree, input.handoffFile), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  const updated = text !== undefined && hashText(text) !== input.injectedHash;
+  const report = validateHandoff(text ?? '', team.limits);
+  const historyFile = await writeHistory(historyDir(team.root), input.agent, briefText(input, text, updated, report));
+  let conflicts: Conflict[] = [];
+  // An unchanged copy of the team handoff adds nothing; the status line still records the stop.
+  const handoff = parseHandoff(updated && text !== undefined ? text : '');
+  const merged = await mergeIntoTeam(team, [{ agent: input.agent, branch: input.branch, status: statusLine(input.status, updated), handoff, files: input.files }], `${input.agent}-exit`, input.others);
+  conflicts = merged.conflicts;
+  return { updated, report, historyFile, conflicts, missing: text === undefined };
+}
+
+function statusLine(status: string, updated: boolean): string {
+  return updated ? status : `${status} (handoff not updated)`;
+}
+
+/** The history brief: the agent's handoff as it left it, its validation, and the files it changed. */
+function briefText(input: CaptureInput, text: string | undefined, updated: boolean, report: ValidationReport): string {
+  const findings = report.findings.map((f) => `- ${f.severity}: ${f.message}`);
+  return [
+    `<!-- ${input.agent} on ${input.branch}, ${input.status}; handoff ${updated ? 'updated' : 'NOT updated'}; ${report.valid ? 'valid' : 'invalid'}, ${report.totalTokens}/${report.totalBudget} tokens -->`,
+    '',
+    (text ?? '(no handoff file)').trimEnd(),
+    '',
+    '## Files Modified',
+    ...(input.files.length ? input.files.map((f) => `- ${f}`) : ['- (none)']),
+    ...(findings.length ? ['', '## Validation', ...findings] : []),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * Headless mode: the agents of agents.yaml without the TUI. One line per status change (NDJSON
+ * with --json); ends when every agent has stopped. Exit 0 only if every agent exited 0 and its
+ * handoff was captured (and, unless enforce is off, updated).
+ */
+import { join } from 'node:path';
+import type { LoadedConfig } from '../config/types.js';
+import { paint, type Io } from '../commands/io.js';
+import { packageRoot } from '../paths.js';
+import { NodePtySpawner } from '../session/pty.js';
+import type { AgentState } from './agentState.js';
+import { Supervisor } from './supervisor.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export async function runHeadless(loaded: LoadedConfig, io: Io, opts: { json: boolean }): Promise<number> {
+  const sup = await Supervisor.create({
+    loaded,
+    spawner: new NodePtySpawner(),
+    env: io.env,
+    cols: 120,
+    rows: 40,
+    nodePath: process.execPath,
+    cliPath: join(packageRoot(), 'dist', 'cli.js'),
+  });
+  const print = lineWriter(io, opts.json);
+  sup.on('status', print.status);
+  sup.on('message', print.message);
+
+  let signalled: string | undefined;
+  const onSignal = (sig: string) => {
+    if (signalled) return;
+    signalled = sig;
+    print.message(`received ${sig}: stopping every agent and capturing its handoff`);
+    void sup.shutdown();
+  };
+  for (const sig of SIGNALS) process.on(sig, onSignal);
+  try {
+    await sup.start();
+    await sup.allDone();
+    await sup.shutdown();
+  } finally {
+    for (const sig of SIGNALS) process.off(sig, onSignal);
+  }
+  const agents = sup.agents();
+  const enforced = loaded.config.handoff.enforce !== 'off';
+  const ok = agents.every((a) => a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured && (!enforced || a.handoffUpdated));
+  print.summary(agents, ok);
+  if (signalled) return 1;
+  return ok ? 0 : 1;
+}
+
+function lineWriter(io: Io, json: boolean) {
+  const c = paint(io);
+  const last = new Map<string, string>();
+  const time = () => new Date().toISOString().slice(11, 19);
+  return {
+    status(a: AgentState) {
+      const key = JSON.stringify([a.status, a.detail, a.warnings, a.handoffCaptured]);
+      if (last.get(a.name) === key) return;
+      last.set(a.name, key);
+      if (json) {
+        io.out(JSON.stringify({
+          time: new Date().toISOString(),
+          agent: a.name,
+          status: a.status,
+          detail: a.detail ?? null,
+          branch: a.branch,
+          pid: a.pid ?? null,
+          exitCode: a.exitCode ?? null,
+          signal: a.signal ?? null,
+          handoffCaptured: a.handoffCaptured,
+          handoffUpdated: a.handoffUpdated ?? null,
+          warnings: a.warnings,
+        }));
+        return;
+      }
+      const colour = a.status === 'failed' ? c.red : a.status === 'exited' ? c.green : a.status === 'needs-input' ? c.yellow : c.cyan;
+      const extra = [a.detail, ...a.warnings].filter(Boolean).join('; ');
+      const captured = a.handoffCaptured ? ' · handoff captured' : '';
+      io.out(`${c.dim(time())} ${c.bold(a.name.padEnd(12))} ${colour(a.status)}${extra ? ` (${extra})` : ''}${captured}`);
+    },
+    message(text: string) {
+      if (json) io.out(JSON.stringify({ time: new Date().toISOString(), message: text }));
+      else io.out(`${c.dim(time())} ${text}`);
+    },
+    summary(agents: AgentState[], ok: boolean) {
+      const text = `${agents.length} agent${agents.length === 1 ? '' : 's'} finished: ${agents.map((a) => `${a.name} ${a.status}${a.detail ? ` (${a.detail})` : ''}`).join(', ')}`;
+      if (json) io.out(JSON.stringify({ time: new Date().toISOString(), done: true, ok }));
+      else io.out(`${ok ? c.green('✓') : c.red('✗')} ${text}`);
+    },
+  };
+}

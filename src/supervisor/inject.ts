@@ -1,0 +1,76 @@
+/**
+ * Injection at start (SPEC §4.2): the team handoff plus the agent's task goes into the worktree's
+ * HANDOFF.md, a run record goes into `.supervise/agents/`, and for Claude Code the hooks and the
+ * handoff permission go into `.claude/settings.local.json`. Returns what the preset needs.
+ */
+import { join } from 'node:path';
+import type { AgentConfig, LoadedConfig } from '../config/types.js';
+import { writeFileAtomic } from '../fsutil.js';
+import { buildBrief } from '../agents/brief.js';
+import { CLAUDE_HOOKS, hookCommand, installClaudeSettings, type ClaudeHookEvent } from '../agents/claudeSettings.js';
+import { parseHandoff } from '../handoff/parse.js';
+import { renderHandoff } from '../handoff/render.js';
+import { hashText, writeAgentRecord } from './records.js';
+
+export interface InjectInput {
+  loaded: LoadedConfig;
+  agent: AgentConfig;
+  worktree: string;
+  teamText: string;
+  socket: string;
+  /** How hooks call back: node and the built CLI, by absolute path. */
+  nodePath: string;
+  cliPath: string;
+}
+
+export interface Injected {
+  handoffPath: string;
+  hash: string;
+  brief: string;
+}
+
+/** The team handoff as the agent gets it: its task first in Next Steps. */
+export function agentHandoffText(teamText: string, agent: AgentConfig): string {
+  const handoff = parseHandoff(teamText);
+  const next = handoff.sections.find((s) => s.name === 'Next Steps');
+  const item = { text: agent.task, marker: 'numbered' as const, agent: agent.name };
+  if (next && !next.items.some((i) => i.text === agent.task)) next.items.unshift(item);
+  else if (!next) handoff.sections.push({ name: 'Next Steps', known: true, items: [item], text: [], line: 0 });
+  return renderHandoff(handoff);
+}
+
+export async function injectAgent(input: InjectInput): Promise<Injected> {
+  const { loaded, agent, worktree } = input;
+  const { config } = loaded;
+  const handoffFile = config.handoff.file;
+  const handoffPath = join(worktree, handoffFile);
+  const text = agentHandoffText(input.teamText, agent);
+  await writeFileAtomic(handoffPath, text);
+  const hash = hashText(text);
+  await writeAgentRecord(loaded.root, {
+    agent: agent.name,
+    branch: agent.branch,
+    worktree,
+    handoffFile,
+    injectedHash: hash,
+    enforce: config.handoff.enforce,
+    limits: { budget: config.handoff.budget, encoding: config.handoff.encoding },
+    teamHandoffPath: loaded.handoffPath,
+    socket: input.socket,
+  });
+  if (agent.preset === 'claude') {
+    const commands = Object.fromEntries(
+      Object.entries(CLAUDE_HOOKS).map(([event, verb]) => [event, hookCommand(input.nodePath, input.cliPath, verb, agent.name, loaded.root)]),
+    ) as Record<ClaudeHookEvent, string>;
+    await installClaudeSettings(worktree, commands, handoffFile);
+  }
+  const brief = buildBrief({
+    agent,
+    project: config.project,
+    teammates: config.agents.map((a) => ({ name: a.name, task: a.task, branch: a.branch })),
+    handoff: text,
+    handoffFile,
+    budget: config.handoff.budget,
+  });
+  return { handoffPath, hash, brief };
+}

@@ -1,0 +1,466 @@
+/**
+ * The supervisor: owns one session per agent, from worktree to captured handoff. It turns PTY
+ * output and hook reports into status changes, captures each agent's handoff when it stops,
+ * syncs the team handoff on demand and shuts everything down cleanly (SPEC §4).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentConfig, LoadedConfig } from '../config/types.js';
+import { SuperviseError } from '../errors.js';
+import { GitRepo } from '../git/git.js';
+import { buildLaunch } from '../agents/presets.js';
+import { detectPrompt } from '../agents/prompts.js';
+import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/status.js';
+import { Emitter } from '../session/events.js';
+import type { PtySpawner } from '../session/pty.js';
+import { Session, type SessionExit, type StopOptions } from '../session/session.js';
+import type { AgentState } from './agentState.js';
+import { captureHandoff } from './capture.js';
+import { HookChannel, socketPathFor, type HookReport } from './channel.js';
+import { injectAgent } from './inject.js';
+import { hashText, readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
+import { StateFile } from './stateFile.js';
+import { syncTeam } from './sync.js';
+import { previewMerge, readTeamText, type TeamContext } from './team.js';
+import { readFile } from 'node:fs/promises';
+import { parseHandoff } from '../handoff/parse.js';
+import type { AgentHandoff, Conflict, ValidationReport } from '../handoff/types.js';
+import { validateHandoff } from '../handoff/validate.js';
+
+export interface SupervisorOptions {
+  loaded: LoadedConfig;
+  spawner: PtySpawner;
+  /** The environment agents inherit. */
+  env: NodeJS.ProcessEnv;
+  cols: number;
+  rows: number;
+  scrollback?: number;
+  stop?: StopOptions;
+  /** How hooks call back into this package: node and the built CLI, by absolute path. */
+  nodePath: string;
+  cliPath: string;
+  /** Output silence after which a non-hook agent counts as quiet (default 1500 ms). */
+  quietMs?: number;
+}
+
+export interface SupervisorEvents {
+  status: AgentState;
+  message: string;
+  /** The agent's screen changed. */
+  output: string;
+}
+
+export interface HandoffView {
+  team: { text: string; report: ValidationReport; conflicts: Conflict[] };
+  agents: { name: string; text: string; report: ValidationReport; unchanged: boolean }[];
+}
+
+export interface SyncSummary {
+  worktrees: number;
+  nudged: string[];
+  conflicts: number;
+}
+
+/** Files the supervisor itself writes into a worktree: never the agent's work. */
+function ownFiles(handoffFile: string): Set<string> {
+  return new Set([handoffFile, '.claude/settings.local.json']);
+}
+
+const NUDGE = 'The team handoff was synced: re-read HANDOFF.md for what your teammates did and decided.';
+
+interface Run {
+  config: AgentConfig;
+  state: AgentState;
+  session?: Session;
+  injectedHash: string;
+  stopRequested: boolean;
+  quietTimer?: NodeJS.Timeout;
+  typeAfterStart?: string;
+  captured?: Promise<void>;
+}
+
+export class Supervisor extends Emitter<SupervisorEvents> {
+  private readonly runs = new Map<string, Run>();
+  private channel?: HookChannel;
+  private baseCommit = '';
+  private readonly stateFile: StateFile;
+  private readonly team: TeamContext;
+  private shuttingDown?: Promise<void>;
+
+  private constructor(
+    private readonly opts: SupervisorOptions,
+    private readonly git: GitRepo,
+  ) {
+    super();
+    const { loaded } = opts;
+    this.stateFile = new StateFile(join(supervisorDir(loaded.root), 'state.json'));
+    this.team = {
+      root: loaded.root,
+      project: loaded.config.project,
+      teamPath: loaded.handoffPath,
+      limits: { budget: loaded.config.handoff.budget, encoding: loaded.config.handoff.encoding },
+    };
+  }
+
+  /** Checks the repository and base; creates nothing. */
+  static async create(opts: SupervisorOptions): Promise<Supervisor> {
+    const git = await GitRepo.open(opts.loaded.root);
+    const sup = new Supervisor(opts, git);
+    sup.baseCommit = (await git.resolveBase(opts.loaded.config.base)).commit;
+    return sup;
+  }
+
+  get config(): LoadedConfig {
+    return this.opts.loaded;
+  }
+
+  get teamContext(): TeamContext {
+    return this.team;
+  }
+
+  /** Worktrees (all or nothing), injection, then every agent's PTY. */
+  async start(): Promise<void> {
+    const { loaded } = this.opts;
+    const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
+    const worktrees = await this.git.ensureWorktrees(specs, this.baseCommit);
+    await mkdir(supervisorDir(loaded.root), { recursive: true });
+    this.channel = await HookChannel.listen(socketPathFor(loaded.root), (r) => this.onHook(r));
+    for (const agent of loaded.config.agents) {
+      const wt = worktrees.find((w) => w.name === agent.name)!;
+      const state: AgentState = {
+        name: agent.name,
+        preset: agent.preset,
+        task: agent.task,
+        branch: agent.branch,
+        worktree: wt.path,
+        status: 'starting',
+        startedAt: Date.now(),
+        handoffCaptured: false,
+        warnings: [],
+      };
+      this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false });
+    }
+    for (const run of this.runs.values()) await this.launch(run);
+  }
+
+  agents(): AgentState[] {
+    return [...this.runs.values()].map((r) => r.state);
+  }
+
+  session(name: string): Session | undefined {
+    return this.runs.get(name)?.session;
+  }
+
+  /** Keys typed into an agent (attach mode). */
+  write(name: string, data: string): void {
+    const run = this.runs.get(name);
+    if (!run?.session?.running) return;
+    run.session.write(data);
+    this.apply(run, { type: 'input' });
+  }
+
+  resize(name: string, cols: number, rows: number): void {
+    this.runs.get(name)?.session?.resize(cols, rows);
+  }
+
+  /** Stops one agent gracefully; its handoff is captured. */
+  async stopAgent(name: string): Promise<void> {
+    const run = this.mustGet(name);
+    if (!run.session?.running) return;
+    run.stopRequested = true;
+    await run.session.stop(this.opts.stop);
+    await run.captured;
+  }
+
+  /** Stops the agent if it runs, then starts it again with the current team handoff. */
+  async restartAgent(name: string): Promise<void> {
+    const run = this.mustGet(name);
+    if (run.session?.running) await this.stopAgent(name);
+    await run.captured;
+    run.session?.dispose();
+    run.session = undefined;
+    run.stopRequested = false;
+    run.captured = undefined;
+    Object.assign(run.state, {
+      status: 'starting',
+      detail: undefined,
+      startedAt: Date.now(),
+      endedAt: undefined,
+      exitCode: undefined,
+      signal: undefined,
+      handoffCaptured: false,
+      handoffUpdated: undefined,
+      warnings: [],
+    } satisfies Partial<AgentState>);
+    await this.launch(run);
+  }
+
+  /** Merge every agent's handoff into the team one, write it everywhere, nudge waiting agents. */
+  async sync(): Promise<SyncSummary> {
+    const runs = [...this.runs.values()];
+    const result = await syncTeam(
+      this.team,
+      runs.map((r) => ({
+        agent: r.config.name,
+        branch: r.config.branch,
+        worktree: r.state.worktree,
+        handoffFile: this.opts.loaded.config.handoff.file,
+        injectedHash: r.injectedHash,
+        status: r.state.status,
+        files: r.state.diff?.files ?? [],
+      })),
+      { writeWorktrees: true },
+    );
+    for (const w of result.written) {
+      const run = this.runs.get(w.agent)!;
+      run.injectedHash = w.hash;
+      await this.rewriteRecordHash(run);
+    }
+    const notify = this.opts.loaded.config.sync.notify;
+    const nudged: string[] = [];
+    for (const run of runs) {
+      if (!run.session?.running || notify === 'never') continue;
+      if (notify === 'always' || run.state.status === 'idle') {
+        run.session.write(`${NUDGE}\r`);
+        nudged.push(run.config.name);
+      }
+    }
+    const summary = { worktrees: result.written.length, nudged, conflicts: result.conflicts.length };
+    this.emit('message', `synced ${summary.worktrees} worktree${summary.worktrees === 1 ? '' : 's'}, nudged ${nudged.length}${summary.conflicts ? `, ${summary.conflicts} conflict${summary.conflicts === 1 ? '' : 's'} flagged` : ''}`);
+    return summary;
+  }
+
+  /** The merged team handoff as a sync would make it now, and each agent's own; writes nothing. */
+  async handoffView(): Promise<HandoffView> {
+    const handoffFile = this.opts.loaded.config.handoff.file;
+    const agents: HandoffView['agents'] = [];
+    const inputs: AgentHandoff[] = [];
+    for (const run of this.runs.values()) {
+      const text = await readOptional(join(run.state.worktree, handoffFile));
+      const unchanged = text !== undefined && hashText(text) === run.injectedHash;
+      agents.push({ name: run.config.name, text: text ?? '', report: validateHandoff(text ?? '', this.team.limits), unchanged });
+      if (text !== undefined && !unchanged) {
+        inputs.push({ agent: run.config.name, branch: run.config.branch, status: run.state.status, handoff: parseHandoff(text), files: run.state.diff?.files ?? [] });
+      }
+    }
+    const merged = await previewMerge(this.team, inputs);
+    return { team: { text: merged.text, report: validateHandoff(merged.text, this.team.limits), conflicts: merged.conflicts }, agents };
+  }
+
+  /** Resolves once every agent has stopped and its handoff is captured. */
+  async allDone(): Promise<void> {
+    for (;;) {
+      const pending = [...this.runs.values()].filter((r) => !isFinal(r.state.status) || !r.state.handoffCaptured);
+      if (pending.length === 0) return;
+      await new Promise<void>((resolve) => {
+        const handle = this.on('status', () => {
+          handle.dispose();
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Stops every agent (hang-up, TERM, KILL), captures their handoffs, saves state. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      await Promise.all(
+        [...this.runs.values()].map(async (run) => {
+          if (run.session?.running) {
+            run.stopRequested = true;
+            await run.session.stop(this.opts.stop);
+          }
+          await run.captured;
+        }),
+      );
+      await this.stateFile.save(this.agents());
+      await this.channel?.close();
+      for (const run of this.runs.values()) {
+        clearTimeout(run.quietTimer);
+        run.session?.dispose();
+      }
+    })();
+    return this.shuttingDown;
+  }
+
+  private mustGet(name: string): Run {
+    const run = this.runs.get(name);
+    if (!run) throw new SuperviseError('UsageError', `no agent named "${name}".`);
+    return run;
+  }
+
+  private async launch(run: Run): Promise<void> {
+    const { loaded } = this.opts;
+    const injected = await injectAgent({
+      loaded,
+      agent: run.config,
+      worktree: run.state.worktree,
+      teamText: await readTeamText(this.team),
+      socket: this.channel!.path,
+      nodePath: this.opts.nodePath,
+      cliPath: this.opts.cliPath,
+    });
+    run.injectedHash = injected.hash;
+    const launch = buildLaunch(run.config, {
+      root: loaded.root,
+      worktree: run.state.worktree,
+      handoffPath: injected.handoffPath,
+      handoffFile: loaded.config.handoff.file,
+      brief: injected.brief,
+      resumeSessionId: run.state.sessionId,
+      supervisorEnv: { SUPERVISE_SOCKET: this.channel!.path },
+      baseEnv: this.opts.env,
+    });
+    run.typeAfterStart = launch.typeAfterStart;
+    const session = new Session({
+      spawner: this.opts.spawner,
+      file: launch.file,
+      args: launch.args,
+      cwd: run.state.worktree,
+      env: launch.env,
+      cols: this.opts.cols,
+      rows: this.opts.rows,
+      scrollback: this.opts.scrollback,
+    });
+    run.session = session;
+    session.on('data', () => this.onData(run));
+    session.on('output', () => this.emit('output', run.config.name));
+    session.on('exit', (exit) => this.onExit(run, exit));
+    session.start();
+    run.state.pid = session.pid;
+    this.changed(run);
+  }
+
+  private onData(run: Run): void {
+    this.apply(run, { type: 'output' });
+    if (usesHooks(run.config.preset) && !run.typeAfterStart) return;
+    clearTimeout(run.quietTimer);
+    run.quietTimer = setTimeout(() => this.onQuiet(run), this.opts.quietMs ?? 1500);
+  }
+
+  private onQuiet(run: Run): void {
+    if (run.typeAfterStart && run.session?.running) {
+      run.session.write(run.typeAfterStart);
+      run.typeAfterStart = undefined;
+      return;
+    }
+    const lines = run.session ? screenLines(run.session) : [];
+    const waiting = detectPrompt(run.config.preset, lines);
+    this.apply(run, waiting ? { type: 'prompt', waiting } : { type: 'quiet' });
+  }
+
+  private onHook(r: HookReport): void {
+    const run = this.runs.get(r.agent);
+    if (!run) return;
+    if (r.sessionId) run.state.sessionId = r.sessionId;
+    if (r.event === 'Stop') {
+      if (r.blocked) this.emit('message', `${r.agent}: stop refused, handoff not ready`);
+      if (r.handoffNotUpdated) addWarning(run.state, 'handoff not updated');
+      else removeWarning(run.state, 'handoff not updated');
+      // A refused stop means the agent carries on working.
+      if (r.blocked) return this.changed(run);
+    }
+    this.apply(run, { type: 'hook', event: r.event, notificationType: r.notificationType });
+    this.changed(run);
+  }
+
+  private onExit(run: Run, exit: SessionExit): void {
+    clearTimeout(run.quietTimer);
+    const state = run.state;
+    state.exitCode = exit.exitCode;
+    state.signal = exit.signal;
+    state.endedAt = Date.now();
+    state.pid = undefined;
+    state.detail = exit.message ?? (exit.signal ? `signal ${exit.signal}` : `exit ${exit.exitCode}`);
+    this.apply(run, { type: 'exit', exitCode: exit.exitCode, signal: exit.signal, stopRequested: run.stopRequested });
+    run.captured = this.capture(run);
+  }
+
+  private async capture(run: Run): Promise<void> {
+    const state = run.state;
+    const handoffFile = this.opts.loaded.config.handoff.file;
+    try {
+      await this.refreshDiff(run);
+      const files = (state.diff?.files ?? []).filter((f) => !ownFiles(handoffFile).has(f));
+      const cap = await captureHandoff(this.team, {
+        agent: run.config.name,
+        branch: run.config.branch,
+        worktree: state.worktree,
+        handoffFile,
+        injectedHash: run.injectedHash,
+        status: statusText(state),
+        files,
+        others: [...this.runs.values()]
+          .filter((r) => r !== run)
+          .map((r) => ({ agent: r.config.name, branch: r.config.branch, status: statusText(r.state), files: r.state.diff?.files ?? [] })),
+      });
+      state.handoffUpdated = cap.updated;
+      state.handoffValid = cap.report.valid;
+      state.handoffTokens = cap.report.totalTokens;
+      state.historyFile = cap.historyFile;
+      if (!cap.updated) addWarning(state, 'handoff not updated');
+      else removeWarning(state, 'handoff not updated');
+      if (cap.updated && !cap.report.valid) addWarning(state, 'handoff invalid');
+      if (cap.report.totalTokens > cap.report.totalBudget) addWarning(state, 'over budget');
+    } catch (err) {
+      addWarning(state, `capture failed: ${(err as Error).message}`);
+    } finally {
+      state.handoffCaptured = true;
+      this.changed(run);
+    }
+  }
+
+  private async refreshDiff(run: Run): Promise<void> {
+    try {
+      const stat = await this.git.diffStat(run.state.worktree, this.baseCommit);
+      const own = ownFiles(this.opts.loaded.config.handoff.file);
+      run.state.diff = { files: stat.files.filter((f) => !own.has(f)), added: stat.added, removed: stat.removed };
+    } catch {
+      // a worktree removed under our feet: keep the last figures
+    }
+  }
+
+  private async rewriteRecordHash(run: Run): Promise<void> {
+    const rec = await readAgentRecord(this.opts.loaded.root, run.config.name);
+    if (rec) await writeAgentRecord(this.opts.loaded.root, { ...rec, injectedHash: run.injectedHash });
+  }
+
+  private apply(run: Run, event: StatusEvent): void {
+    const next = nextStatus(run.state.status, event, run.config.preset);
+    if (next === run.state.status) return;
+    run.state.status = next;
+    if (!isFinal(next) && next !== 'working') void this.refreshDiff(run).then(() => this.changed(run));
+    this.changed(run);
+  }
+
+  private changed(run: Run): void {
+    this.emit('status', run.state);
+    void this.stateFile.save(this.agents());
+  }
+}
+
+function statusText(state: AgentState): string {
+  return `${state.status}${state.detail ? ` (${state.detail})` : ''}`;
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function screenLines(session: Session): string[] {
+  const lines: string[] = [];
+  for (let y = 0; y < session.screen.rows; y++) lines.push(session.screen.viewportLine(y)?.translateToString(true) ?? '');
+  return lines;
+}
+
+function addWarning(state: AgentState, w: string): void {
+  if (!state.warnings.includes(w)) state.warnings.push(w);
+}
+
+function removeWarning(state: AgentState, w: string): void {
+  state.warnings = state.warnings.filter((x) => x !== w);
+}

@@ -1,0 +1,149 @@
+import { FrameWriter } from './diff.js';
+import { PaneView } from './pane.js';
+import { RESET_STYLE, RESTORE_CURSOR, SAVE_CURSOR } from './sgr.js';
+import type { PaneSpec, TerminalOutput } from './types.js';
+
+export interface CompositorOptions {
+  /** Frames per second at most (default 30). */
+  maxFps?: number;
+  /** Draw colours (default true); false for NO_COLOR: attributes such as inverse stay. */
+  color?: boolean;
+}
+
+// A terminal this far behind (bytes queued in the stream) gets no new frame until it catches up:
+// the dirty panes are drawn once it has, from their latest state.
+const BACKLOG_LIMIT = 1 << 20;
+
+/** Draws live agent panes straight to the terminal, cell-diffed, while Ink draws the chrome. */
+export class PaneCompositor {
+  /** Frames actually drawn (a frame that changed nothing is not counted). */
+  frameCount = 0;
+  private readonly interval: number;
+  private readonly color: boolean;
+  private views: PaneView[] = [];
+  private readonly dirty = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastFrameAt = -Infinity;
+  private cols: number;
+  private rows: number;
+  private disposed = false;
+
+  constructor(
+    private readonly out: TerminalOutput,
+    opts: CompositorOptions = {},
+  ) {
+    this.interval = 1000 / Math.max(1, opts.maxFps ?? 30);
+    this.color = opts.color ?? true;
+    this.cols = out.columns;
+    this.rows = out.rows;
+  }
+
+  /** Layout or focus changed: panes whose rect or screen changed are drawn afresh. */
+  setPanes(panes: PaneSpec[]): void {
+    if (this.disposed) return;
+    const resized = this.syncSize();
+    const old = new Map(this.views.map((v) => [v.spec.id, v]));
+    this.views = panes.map((spec) => {
+      const view = old.get(spec.id);
+      if (view && !resized && view.keeps(spec, this.cols, this.rows)) {
+        if (view.spec.showCursor !== spec.showCursor) this.dirty.add(spec.id);
+        view.spec = spec;
+        return view;
+      }
+      this.dirty.add(spec.id);
+      return new PaneView(spec, this.cols, this.rows);
+    });
+    this.schedule();
+  }
+
+  /** That pane's screen changed: a frame is scheduled (rate-capped; nothing runs when nothing is dirty). */
+  markDirty(id: string): void {
+    if (this.disposed || this.dirty.has(id) || !this.views.some((v) => v.spec.id === id)) return;
+    this.dirty.add(id);
+    this.schedule();
+  }
+
+  /** The chrome was just repainted (maybe over the panes): every pane is drawn in full next frame. */
+  invalidate(): void {
+    if (this.disposed) return;
+    for (const view of this.views) {
+      view.forget();
+      this.dirty.add(view.spec.id);
+    }
+    this.schedule();
+  }
+
+  /**
+   * Composes a frame now, outside the rate cap, and returns it instead of writing it (the
+   * caller writes it with its own output); `full` repaints every pane. Used after Ink writes.
+   */
+  composeNow(full: boolean): string {
+    if (this.disposed) return '';
+    if (full) this.invalidate();
+    this.cancelTimer();
+    return this.compose();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelTimer();
+    this.views = [];
+    this.dirty.clear();
+  }
+
+  /** Whether a frame is scheduled (for tests and the bench: idle means no timer). */
+  get pending(): boolean {
+    return this.timer !== undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.dirty.size === 0) return;
+    const delay = Math.max(0, this.lastFrameAt + this.interval - performance.now());
+    this.timer = setTimeout(this.onTimer, delay);
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    const backlog = (this.out as { writableLength?: number }).writableLength ?? 0;
+    if (backlog > BACKLOG_LIMIT) {
+      this.lastFrameAt = performance.now();
+      this.schedule();
+      return;
+    }
+    const frame = this.compose();
+    if (frame !== '') this.out.write(frame);
+  };
+
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private syncSize(): boolean {
+    if (this.out.columns === this.cols && this.out.rows === this.rows) return false;
+    this.cols = this.out.columns;
+    this.rows = this.out.rows;
+    return true;
+  }
+
+  // One string for the whole frame, bracketed by cursor save/restore so that Ink's relative
+  // cursor bookkeeping still holds afterwards.
+  private compose(): string {
+    this.lastFrameAt = performance.now();
+    if (this.syncSize()) {
+      // The old rects belong to the old layout: draw nothing until setPanes brings the new ones.
+      this.views = [];
+      this.dirty.clear();
+    }
+    if (this.dirty.size === 0) return '';
+    const w = new FrameWriter(this.color);
+    for (const view of this.views) {
+      if (this.dirty.has(view.spec.id)) view.draw(w);
+    }
+    this.dirty.clear();
+    if (w.out === '') return '';
+    this.frameCount++;
+    return SAVE_CURSOR + w.out + RESET_STYLE + RESTORE_CURSOR;
+  }
+}

@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PaneCompositor } from './compositor.js';
+import { feed, outerTerminal, regionCells, rowText, screenCells, screenWith, Sink } from './testing.js';
+import type { Screen } from '../../session/screen.js';
+
+const rect = { x: 2, y: 1, width: 20, height: 4 };
+
+describe('PaneCompositor frame timing', () => {
+  let screen: Screen;
+  let sink: Sink;
+  let comp: PaneCompositor;
+
+  beforeEach(async () => {
+    screen = await screenWith(20, 4, 'hello\r\nworld');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    sink = new Sink(40, 10);
+    comp = new PaneCompositor(sink);
+  });
+
+  afterEach(() => {
+    comp.dispose();
+    vi.useRealTimers();
+  });
+
+  it('runs no timer while nothing is dirty', () => {
+    expect(comp.pending).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    comp.markDirty('nobody');
+    expect(vi.getTimerCount()).toBe(0);
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.runOnlyPendingTimers();
+    expect(sink.writes).toHaveLength(1);
+    expect(comp.frameCount).toBe(1);
+    expect(comp.pending).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('schedules one frame for many changes, in the next frame slot', () => {
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    vi.runOnlyPendingTimers();
+    sink.take();
+    screen.scrollLines(0); // moves the screen's version, as output would
+    for (let i = 0; i < 5; i++) comp.markDirty('a');
+    expect(vi.getTimerCount()).toBe(1);
+    // 30 fps: the next frame is due 33 ms after the last one.
+    vi.advanceTimersByTime(20);
+    expect(comp.pending).toBe(true);
+    vi.advanceTimersByTime(20);
+    expect(comp.pending).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('honours maxFps', () => {
+    const slow = new PaneCompositor(sink, { maxFps: 5 });
+    slow.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    vi.runOnlyPendingTimers();
+    slow.invalidate();
+    vi.advanceTimersByTime(150);
+    expect(slow.pending).toBe(true);
+    vi.advanceTimersByTime(100);
+    expect(slow.pending).toBe(false);
+    expect(slow.frameCount).toBe(2);
+    slow.dispose();
+  });
+
+  it('cancels its timer on dispose', () => {
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    expect(vi.getTimerCount()).toBe(1);
+    comp.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+    comp.markDirty('a');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('PaneCompositor layout changes', () => {
+  async function setup() {
+    const screen = await screenWith(20, 4, '\x1b[32mhello\x1b[0m\r\nworld');
+    const sink = new Sink(40, 10);
+    const outer = outerTerminal(40, 10);
+    const comp = new PaneCompositor(sink);
+    const frame = async (full = false) => {
+      const out = sink.take() + comp.composeNow(full);
+      await feed(outer, out);
+      return out;
+    };
+    return { screen, sink, outer, comp, frame };
+  }
+
+  it('redraws in full after invalidate (the chrome was repainted over the pane)', async () => {
+    const { screen, outer, comp, frame } = await setup();
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    await frame();
+    await feed(outer, '\x1b[2J');
+    comp.invalidate();
+    await frame();
+    expect(regionCells(outer, rect)).toEqual(screenCells(screen, 20, 4));
+  });
+
+  it('keeps what it drew when setPanes repeats the layout, redraws a moved pane', async () => {
+    const { screen, outer, comp, frame } = await setup();
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    await frame();
+    comp.setPanes([{ id: 'a', rect: { ...rect }, screen, showCursor: false }]);
+    expect(await frame()).toBe('');
+    const moved = { x: 10, y: 5, width: 20, height: 4 };
+    await feed(outer, '\x1b[2J');
+    comp.setPanes([{ id: 'a', rect: moved, screen, showCursor: false }]);
+    await frame();
+    expect(regionCells(outer, moved)).toEqual(screenCells(screen, 20, 4));
+    expect(rowText(outer, 1).trim()).toBe('');
+  });
+
+  it('after a terminal resize draws nothing until setPanes brings the new layout, then everything', async () => {
+    const { screen, sink, outer, comp, frame } = await setup();
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    await frame();
+    sink.columns = 30;
+    outer.resize(30, 10);
+    await feed(outer, '\x1b[2J');
+    comp.markDirty('a');
+    comp.invalidate();
+    expect(await frame()).toBe('');
+    const next = { x: 1, y: 1, width: 20, height: 4 };
+    comp.setPanes([{ id: 'a', rect: next, screen, showCursor: false }]);
+    await frame();
+    expect(regionCells(outer, next)).toEqual(screenCells(screen, 20, 4));
+  });
+
+  it('draws nothing for setPanes([]) and forgets removed panes', async () => {
+    const { screen, comp, frame } = await setup();
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    await frame();
+    comp.setPanes([]);
+    comp.markDirty('a');
+    comp.invalidate();
+    expect(await frame()).toBe('');
+    expect(comp.pending).toBe(false);
+  });
+});

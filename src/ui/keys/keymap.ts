@@ -1,0 +1,174 @@
+/**
+ * Key bindings as data: a command enum and a default map, overridable per command. The router,
+ * the key bar and the help overlay all read this one table.
+ */
+
+export const COMMANDS = [
+  'select',
+  'next',
+  'prev',
+  'attach',
+  'detach',
+  'grid',
+  'handoff',
+  'sync',
+  'restart',
+  'stop',
+  'help',
+  'quit',
+  'pageUp',
+  'pageDown',
+  'lineUp',
+  'lineDown',
+  'bottom',
+  'tabNext',
+  'tabPrev',
+  'back',
+  'yes',
+  'no',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/**
+ * Where a binding applies. `global` works whenever no dialog is open and no agent is attached;
+ * `panes` and `handoff` are the focused views; `attached` holds only the way out; `confirm` and
+ * `help` are dialogs.
+ */
+export type Scope = 'global' | 'panes' | 'handoff' | 'attached' | 'confirm' | 'help';
+
+export interface Binding {
+  scope: Scope;
+  command: Command;
+  /** Key names (see keys.ts). For `select`, the n-th key selects the n-th agent. */
+  keys: string[];
+  /** What the help overlay says. */
+  help: string;
+  /** Shown in the key bar as `<keys> <label>`. */
+  bar?: { label: string; keys?: string; priority: number };
+}
+
+const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** The default map. Bar priorities: the lowest goes first when the bar is too narrow. */
+export const DEFAULT_BINDINGS: readonly Binding[] = [
+  { scope: 'global', command: 'select', keys: DIGITS, help: 'select agent 1–9', bar: { label: 'select', keys: '1-9', priority: 8 } },
+  { scope: 'panes', command: 'attach', keys: ['enter'], help: 'attach: your keys go to the selected agent', bar: { label: 'attach', priority: 9 } },
+  { scope: 'attached', command: 'detach', keys: ['ctrl-]'], help: 'detach from the agent', bar: { label: 'detach', priority: 7 } },
+  { scope: 'global', command: 'grid', keys: ['g'], help: 'all agents tiled, or the selected one', bar: { label: 'grid', priority: 3 } },
+  { scope: 'global', command: 'handoff', keys: ['h'], help: 'the merged team handoff (h or esc to leave)', bar: { label: 'handoff', priority: 6 } },
+  { scope: 'global', command: 'sync', keys: ['s'], help: "sync: merge every agent's handoff and hand it to all", bar: { label: 'sync', priority: 5 } },
+  { scope: 'global', command: 'restart', keys: ['r'], help: 'restart the selected agent with a fresh handoff', bar: { label: 'restart', priority: 2 } },
+  { scope: 'global', command: 'stop', keys: ['x'], help: 'stop the selected agent', bar: { label: 'stop', priority: 1 } },
+  { scope: 'global', command: 'help', keys: ['?'], help: 'this help', bar: { label: 'help', priority: 10 } },
+  { scope: 'global', command: 'quit', keys: ['q'], help: 'quit: stop every agent, capture handoffs', bar: { label: 'quit', priority: 11 } },
+  { scope: 'panes', command: 'next', keys: ['j', 'down'], help: 'select the next agent' },
+  { scope: 'panes', command: 'prev', keys: ['k', 'up'], help: 'select the previous agent' },
+  { scope: 'panes', command: 'pageUp', keys: ['pgup'], help: "scroll the pane back through the agent's output" },
+  { scope: 'panes', command: 'pageDown', keys: ['pgdn'], help: 'scroll the pane forward' },
+  { scope: 'panes', command: 'bottom', keys: ['end'], help: 'follow the output again' },
+  { scope: 'handoff', command: 'tabNext', keys: ['tab', 'right', 'l'], help: 'next tab (team, then each agent)', bar: { label: 'tabs', keys: 'tab/←→', priority: 4 } },
+  { scope: 'handoff', command: 'tabPrev', keys: ['shift-tab', 'left'], help: 'previous tab' },
+  { scope: 'handoff', command: 'lineDown', keys: ['j', 'down'], help: 'scroll down a line', bar: { label: 'scroll', keys: 'j/k', priority: 3 } },
+  { scope: 'handoff', command: 'lineUp', keys: ['k', 'up'], help: 'scroll up a line' },
+  { scope: 'handoff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
+  { scope: 'handoff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
+  { scope: 'handoff', command: 'back', keys: ['esc'], help: 'back to the panes', bar: { label: 'back', keys: 'h/esc', priority: 9 } },
+  { scope: 'confirm', command: 'yes', keys: ['y', 'Y'], help: 'yes', bar: { label: 'yes', priority: 2 } },
+  { scope: 'confirm', command: 'no', keys: ['n', 'N', 'esc', 'q'], help: 'no', bar: { label: 'no', priority: 2 } },
+  { scope: 'help', command: 'back', keys: ['esc', '?', 'q', 'enter', 'space'], help: 'close the help', bar: { label: 'close', keys: 'esc', priority: 2 } },
+];
+
+export type KeyOverrides = Partial<Record<Command, string[]>>;
+
+export interface Keymap {
+  bindings: readonly Binding[];
+  /** The command (and agent index, for select) a key runs in a scope. */
+  lookup(scope: Scope, key: string): { command: Command; arg?: number } | undefined;
+  /** The detach key's name. */
+  detachKey: string;
+}
+
+/** The default map with some commands' keys replaced (e.g. `{ detach: ['ctrl-a'] }`). */
+export function createKeymap(overrides: KeyOverrides = {}): Keymap {
+  const bindings = DEFAULT_BINDINGS.map((b) => {
+    const keys = overrides[b.command];
+    if (!keys || keys.length === 0) return b;
+    // The bar shows the new first key unless the label names a range of its own.
+    const bar = b.bar && b.command !== 'select' ? { ...b.bar, keys: undefined } : b.bar;
+    return { ...b, keys, bar };
+  });
+  const table = new Map<string, { command: Command; arg?: number }>();
+  for (const b of bindings) {
+    b.keys.forEach((key, i) => {
+      const id = `${b.scope}\0${key}`;
+      if (!table.has(id)) table.set(id, b.command === 'select' ? { command: b.command, arg: i } : { command: b.command });
+    });
+  }
+  const detach = bindings.find((b) => b.command === 'detach');
+  return {
+    bindings,
+    lookup: (scope, key) => table.get(`${scope}\0${key}`),
+    detachKey: detach?.keys[0] ?? 'ctrl-]',
+  };
+}
+
+/** The key bar's contexts: what the user can do right now. */
+export type BarContext = 'panes' | 'attached' | 'handoff' | 'confirm' | 'help';
+
+const BAR_SCOPES: Record<BarContext, Scope[]> = {
+  panes: ['global', 'panes', 'attached'],
+  attached: ['attached'],
+  handoff: ['handoff', 'global'],
+  confirm: ['confirm'],
+  help: ['help'],
+};
+
+export interface BarEntry {
+  keys: string;
+  label: string;
+  priority: number;
+}
+
+/** Key bar entries for a context, in table order. */
+export function barEntries(keymap: Keymap, context: BarContext): BarEntry[] {
+  const scopes = BAR_SCOPES[context];
+  const entries: BarEntry[] = [];
+  for (const b of keymap.bindings) {
+    if (!b.bar || !scopes.includes(b.scope)) continue;
+    // In the handoff view `h` leaves (the back entry says so); the grid key does nothing visible there.
+    if (context === 'handoff' && (b.command === 'handoff' || b.command === 'grid' || b.command === 'select')) continue;
+    entries.push({ keys: b.bar.keys ?? b.keys[0]!, label: b.bar.label, priority: b.bar.priority });
+  }
+  return entries;
+}
+
+const SEP = ' · ';
+
+/** The bar's text: entries joined by ` · `; when too wide, the lowest-priority entries go (never a wrap). */
+export function fitBar(entries: BarEntry[], width: number, prefix = ' '): string {
+  let kept = [...entries];
+  const text = () => prefix + kept.map((e) => `${e.keys} ${e.label}`).join(SEP);
+  while (kept.length > 0 && [...text()].length > width) {
+    let drop = 0;
+    kept.forEach((e, i) => {
+      if (e.priority <= kept[drop]!.priority) drop = i;
+    });
+    kept = kept.filter((_, i) => i !== drop);
+  }
+  return kept.length ? text() : '';
+}
+
+/** Help overlay sections, generated from the same table. */
+export function helpSections(keymap: Keymap): { title: string; rows: { keys: string; help: string }[] }[] {
+  const titles: [Scope[], string][] = [
+    [['global', 'panes'], 'Everywhere'],
+    [['attached'], 'Attached to an agent'],
+    [['handoff'], 'Handoff view'],
+  ];
+  return titles.map(([scopes, title]) => ({
+    title,
+    rows: keymap.bindings
+      .filter((b) => scopes.includes(b.scope))
+      .map((b) => ({ keys: b.command === 'select' ? `${b.keys[0]}-${b.keys[b.keys.length - 1]}` : b.keys.join(' '), help: b.help })),
+  }));
+}

@@ -1,0 +1,135 @@
+/** The one reducer of TUI state: every change the app makes goes through here. Pure. */
+import { isFinal } from '../../agents/status.js';
+import type { Budget } from '../../config/types.js';
+import type { AgentState } from '../../supervisor/agentState.js';
+import { handoffBodyRows, handoffLines, handoffTabs } from './handoffLines.js';
+import type { Action, AppState } from './types.js';
+
+/** The state before the supervisor has reported anything: one `starting` entry per configured agent. */
+export function initialState(opts: {
+  cols: number;
+  rows: number;
+  color: boolean;
+  project: string;
+  budget: Budget;
+  agents: AgentState[];
+  now: number;
+}): AppState {
+  return {
+    cols: opts.cols,
+    rows: opts.rows,
+    color: opts.color,
+    project: opts.project,
+    budget: opts.budget,
+    agents: opts.agents.map(copyAgent),
+    selected: 0,
+    grid: false,
+    attached: false,
+    now: opts.now,
+    scrolledBack: [],
+    phase: 'starting',
+  };
+}
+
+/** The supervisor mutates its AgentState objects in place; the UI keeps its own copies. */
+export function copyAgent(a: AgentState): AgentState {
+  return { ...a, warnings: [...a.warnings], diff: a.diff ? { ...a.diff, files: [...a.diff.files] } : undefined };
+}
+
+/** Whether the agent's process may be running (keys can reach it). */
+export function isLive(a: Pick<AgentState, 'status'>): boolean {
+  return !isFinal(a.status);
+}
+
+export function selectedAgent(state: AppState): AgentState | undefined {
+  return state.agents[state.selected];
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'resize':
+      if (action.cols === state.cols && action.rows === state.rows) return state;
+      return clampHandoff({ ...state, cols: action.cols, rows: action.rows });
+    case 'agents': {
+      const agents = action.agents.map(copyAgent);
+      return withAttachCheck({ ...state, agents, selected: Math.min(state.selected, Math.max(agents.length - 1, 0)) });
+    }
+    case 'agent': {
+      const i = state.agents.findIndex((a) => a.name === action.agent.name);
+      const agents = i < 0 ? [...state.agents, copyAgent(action.agent)] : state.agents.map((a, j) => (j === i ? copyAgent(action.agent) : a));
+      return withAttachCheck({ ...state, agents });
+    }
+    case 'select':
+      if (action.index < 0 || action.index >= state.agents.length || action.index === state.selected) return state;
+      return { ...state, selected: action.index, attached: false };
+    case 'move': {
+      const n = state.agents.length;
+      if (n === 0) return state;
+      return { ...state, selected: (((state.selected + action.delta) % n) + n) % n, attached: false };
+    }
+    case 'toggleGrid':
+      return { ...state, grid: !state.grid };
+    case 'attach': {
+      const a = selectedAgent(state);
+      if (!a || !isLive(a) || state.handoff || state.dialog) return state;
+      return { ...state, attached: true, scrolledBack: state.scrolledBack.filter((n) => n !== a.name) };
+    }
+    case 'detach':
+      return state.attached ? { ...state, attached: false } : state;
+    case 'openHandoff':
+      return { ...state, attached: false, handoff: { status: 'loading', tab: state.handoff?.tab ?? 0, scroll: state.handoff?.scroll ?? 0, data: state.handoff?.data } };
+    case 'closeHandoff':
+      return state.handoff ? { ...state, handoff: undefined } : state;
+    case 'handoffLoaded':
+      if (!state.handoff) return state;
+      return clampHandoff({ ...state, handoff: { ...state.handoff, status: 'ready', data: action.data, error: undefined } });
+    case 'handoffFailed':
+      if (!state.handoff) return state;
+      return { ...state, handoff: { ...state.handoff, status: 'error', error: action.error } };
+    case 'handoffTab': {
+      if (!state.handoff) return state;
+      const n = handoffTabs(state.handoff.data, state.agents).length;
+      const tab = (((state.handoff.tab + action.delta) % n) + n) % n;
+      return { ...state, handoff: { ...state.handoff, tab, scroll: 0 } };
+    }
+    case 'handoffScroll':
+      if (!state.handoff) return state;
+      return clampHandoff({ ...state, handoff: { ...state.handoff, scroll: state.handoff.scroll + action.delta } });
+    case 'openHelp':
+      return state.dialog ? state : { ...state, dialog: { kind: 'help' } };
+    case 'askQuit':
+      return { ...state, attached: false, dialog: { kind: 'quit', running: action.running } };
+    case 'closeDialog':
+      return state.dialog ? { ...state, dialog: undefined } : state;
+    case 'message':
+      return { ...state, message: { text: action.text, level: action.level, seq: (state.message?.seq ?? 0) + 1 } };
+    case 'clearMessage':
+      return state.message?.seq === action.seq ? { ...state, message: undefined } : state;
+    case 'tick':
+      return action.now === state.now ? state : { ...state, now: action.now };
+    case 'scrolledBack': {
+      const has = state.scrolledBack.includes(action.agent);
+      if (has === action.back) return state;
+      return { ...state, scrolledBack: action.back ? [...state.scrolledBack, action.agent] : state.scrolledBack.filter((n) => n !== action.agent) };
+    }
+    case 'started':
+      return state.phase === 'running' ? state : { ...state, phase: 'running' };
+  }
+}
+
+/** An agent that has ended can take no more keys: leave attach mode. */
+function withAttachCheck(state: AppState): AppState {
+  if (!state.attached) return state;
+  const a = selectedAgent(state);
+  return a && isLive(a) ? state : { ...state, attached: false };
+}
+
+/** Keep the handoff view's scroll inside its text after a resize, a load or a scroll. */
+function clampHandoff(state: AppState): AppState {
+  const panel = state.handoff;
+  if (!panel) return state;
+  const lines = handoffLines(panel, state.cols).length;
+  const max = Math.max(0, lines - handoffBodyRows(state.cols, state.rows));
+  const scroll = Math.min(Math.max(panel.scroll, 0), max);
+  return scroll === panel.scroll ? state : { ...state, handoff: { ...panel, scroll } };
+}

@@ -1,0 +1,28 @@
+/** Holds the app state outside React, so the input router and the controller read it synchronously. */
+import { reducer } from './reducer.js';
+import type { Action, AppState } from './types.js';
+
+export class Store {
+  private state: AppState;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(initial: AppState) {
+    this.state = initial;
+  }
+
+  readonly getState = (): AppState => this.state;
+
+  /** Applies `action`; listeners run only when the state actually changed. */
+  readonly dispatch = (action: Action): void => {
+    const next = reducer(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of [...this.listeners]) listener();
+  };
+
+  /** For useSyncExternalStore and the controller; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}

@@ -1,0 +1,76 @@
+/** The TUI's whole state and the actions that change it (reduced in reducer.ts, drawn by components/). */
+import type { Budget } from '../../config/types.js';
+import type { AgentState } from '../../supervisor/agentState.js';
+import type { HandoffView } from '../types.js';
+
+export type MessageLevel = 'info' | 'error';
+
+export interface Message {
+  text: string;
+  level: MessageLevel;
+  /** Grows with every message, so a timer clears only the message it was set for. */
+  seq: number;
+}
+
+/** A modal layer over everything: it gets every key until it closes. */
+export type Dialog = { kind: 'quit'; running: number } | { kind: 'help' };
+
+export interface HandoffPanel {
+  status: 'loading' | 'ready' | 'error';
+  data?: HandoffView;
+  error?: string;
+  /** 0 is the team handoff, then one tab per agent in data.agents order. */
+  tab: number;
+  /** First body line shown. */
+  scroll: number;
+}
+
+export interface AppState {
+  cols: number;
+  rows: number;
+  color: boolean;
+  project: string;
+  budget: Budget;
+  agents: AgentState[];
+  /** Index into agents of the focused agent. */
+  selected: number;
+  grid: boolean;
+  /** Keys go to the selected agent until the detach key. */
+  attached: boolean;
+  /** The handoff view, when open (it covers the pane area). */
+  handoff?: HandoffPanel;
+  dialog?: Dialog;
+  message?: Message;
+  /** Clock for elapsed times: moved by the controller only while an agent runs. */
+  now: number;
+  /** Agents whose pane is scrolled back (not following the output). */
+  scrolledBack: string[];
+  /** `starting` until the supervisor has launched every agent. */
+  phase: 'starting' | 'running';
+}
+
+export type Action =
+  | { type: 'resize'; cols: number; rows: number }
+  /** The supervisor's list, e.g. once it has started (replaces the placeholders). */
+  | { type: 'agents'; agents: AgentState[] }
+  /** One agent changed. */
+  | { type: 'agent'; agent: AgentState }
+  | { type: 'select'; index: number }
+  | { type: 'move'; delta: number }
+  | { type: 'toggleGrid' }
+  | { type: 'attach' }
+  | { type: 'detach' }
+  | { type: 'openHandoff' }
+  | { type: 'closeHandoff' }
+  | { type: 'handoffLoaded'; data: HandoffView }
+  | { type: 'handoffFailed'; error: string }
+  | { type: 'handoffTab'; delta: number }
+  | { type: 'handoffScroll'; delta: number }
+  | { type: 'openHelp' }
+  | { type: 'askQuit'; running: number }
+  | { type: 'closeDialog' }
+  | { type: 'message'; text: string; level: MessageLevel }
+  | { type: 'clearMessage'; seq: number }
+  | { type: 'tick'; now: number }
+  | { type: 'scrolledBack'; agent: string; back: boolean }
+  | { type: 'started' };

@@ -1,0 +1,255 @@
+// Facts about the pinned Claude Code that the supervisor relies on, checked against the real CLI
+// in a real PTY, talking to a local stand-in for the Anthropic API (docs/claude-code.md explains
+// each). When the CLI cannot be installed the whole suite is skipped, loudly.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { AnthropicStandin, lastUserText, systemText, type MessagesRequest, type Reply } from './anthropic-standin.js';
+import { CLAUDE_VERSION, ClaudeSandbox, PtyScreen, findClaude, waitFor, type HookEvent } from './helpers/claude.js';
+
+const claude = await findClaude();
+const skipped = 'skipped' in claude ? claude.skipped : undefined;
+if (skipped) console.warn(`\n!!! Claude Code ${CLAUDE_VERSION} facts SKIPPED: ${skipped}\n`);
+const claudePath = 'path' in claude ? claude.path : '';
+
+// A network namespace lets the no-network test run without any traffic leaving the machine.
+const netns = await promisify(execFile)('unshare', ['-n', 'true']).then(
+  () => undefined,
+  (err: Error) => `unshare -n is not available (${err.message.split('\n')[0]})`,
+);
+
+const HANDOFF = '# Handoff\n\n## Current State\nAll tasks finished.\n';
+const IDLE_FOOTER = '? for shortcuts';
+
+describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${skipped ? ` (SKIPPED: ${skipped})` : ''}`, () => {
+  let sb: ClaudeSandbox;
+  let standin: AnthropicStandin | undefined;
+  const screens: PtyScreen[] = [];
+
+  beforeEach(async () => {
+    sb = await ClaudeSandbox.create();
+  });
+  afterEach(async () => {
+    for (const s of screens.splice(0)) await s.dispose();
+    await standin?.close();
+    standin = undefined;
+    await sb.cleanup();
+  });
+
+  async function serve(script: Reply[] | ((req: MessagesRequest, index: number) => Reply)): Promise<AnthropicStandin> {
+    standin = await AnthropicStandin.start(script);
+    return standin;
+  }
+
+  function launch(args: string[], options: { cwd?: string; env?: Record<string, string>; file?: string; pre?: string[] } = {}): PtyScreen {
+    const env = options.env ?? sb.env(standin?.url ?? 'http://127.0.0.1:9');
+    const s = new PtyScreen(options.file ?? claudePath, [...(options.pre ?? []), ...args], { cwd: options.cwd ?? sb.repo, env });
+    screens.push(s);
+    return s;
+  }
+
+  async function events(name: string): Promise<HookEvent[]> {
+    return (await sb.hookEvents()).filter((e) => e.hook_event_name === name);
+  }
+
+  async function exitByTyping(s: PtyScreen): Promise<{ exitCode: number }> {
+    await s.waitForScreen(IDLE_FOOTER);
+    s.write('/exit');
+    await s.waitForScreen('Exit the CLI');
+    s.write('\r');
+    return s.exited;
+  }
+
+  test('--append-system-prompt text arrives in system; the task is the first user message', async () => {
+    await sb.writeSettings({ hooks: sb.recordingHooks() });
+    const api = await serve([{ text: 'Hello from the stand-in.' }]);
+    const s = launch(['--append-system-prompt', 'TEAM-BRIEF-7731', 'Build the parser']);
+    await api.waitForMain(1);
+    const req = api.mainRequests[0]!;
+    expect(systemText(req)).toContain('TEAM-BRIEF-7731');
+    expect(Array.isArray(req.system)).toBe(true);
+    expect(req.stream).toBe(true);
+    expect(lastUserText(req)).toContain('Build the parser');
+    // The side request (session title) has no tools and asks for JSON; it never reaches the script.
+    await waitFor(() => api.requests.some((r) => r.kind === 'auxiliary'), 'a title request');
+    expect(api.requests.find((r) => r.kind === 'probe')).toMatchObject({ method: 'HEAD', path: '/' });
+    expect(api.exhausted).toBe(0);
+    // The idle screen: the reply, then the prompt box between two rules, then the footer.
+    const screen = await s.waitForScreen(/Hello from the stand-in\.[\s\S]*─{20,}\n❯ *\n─{20,}\n.*\? for shortcuts/);
+    expect(screen).toContain(`Claude Code v${CLAUDE_VERSION}`);
+  });
+
+  test('hooks in settings.local.json receive SessionStart, UserPromptSubmit and Stop as JSON', async () => {
+    const context = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: 'SESSION-CONTEXT-5150' } };
+    const hooks = sb.recordingHooks();
+    hooks!.SessionStart = [{ hooks: [{ type: 'command', command: sb.recorder(JSON.stringify(context)) }] }];
+    await sb.writeSettings({ hooks });
+    const api = await serve([{ text: 'Done here.' }]);
+    launch(['Say hello']);
+    const stop = await sb.waitForHook('Stop');
+    const [start] = await events('SessionStart');
+    const [prompt] = await events('UserPromptSubmit');
+    expect(start).toMatchObject({ hook_event_name: 'SessionStart', source: 'startup', cwd: sb.repo });
+    expect(start!.session_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(String(start!.transcript_path)).toContain(join(sb.home, '.claude', 'projects'));
+    expect(prompt).toMatchObject({ prompt: 'Say hello', session_id: start!.session_id, permission_mode: 'default' });
+    expect(stop).toMatchObject({ stop_hook_active: false, last_assistant_message: 'Done here.', session_id: start!.session_id });
+    // SessionStart's additionalContext comes back as a system-role message inside `messages`.
+    const system = api.mainRequests[0]!.messages.filter((m) => m.role === 'system');
+    expect(JSON.stringify(system)).toContain('SessionStart hook additional context: SESSION-CONTEXT-5150');
+  });
+
+  test('/exit ends the session with SessionEnd prompt_input_exit and exit code 0', async () => {
+    await sb.writeSettings({ hooks: sb.recordingHooks() });
+    await serve([{ text: 'Ready.' }]);
+    const s = launch(['Start']);
+    await sb.waitForHook('Stop');
+    expect((await exitByTyping(s)).exitCode).toBe(0);
+    expect(await sb.waitForHook('SessionEnd')).toMatchObject({ reason: 'prompt_input_exit' });
+  });
+
+  test.each([
+    ['SIGHUP', 129],
+    ['SIGTERM', 143],
+  ] as const)('%s ends the session with SessionEnd reason other', async (signal, code) => {
+    await sb.writeSettings({ hooks: sb.recordingHooks() });
+    await serve([{ text: 'Ready.' }]);
+    const s = launch(['Start']);
+    await sb.waitForHook('Stop');
+    s.kill(signal);
+    expect((await s.exited).exitCode).toBe(code);
+    expect(await sb.waitForHook('SessionEnd')).toMatchObject({ reason: 'other' });
+  });
+
+  test('a Stop hook block reaches the model as "Stop hook feedback"; the next Stop has stop_hook_active', async () => {
+    const block = JSON.stringify({ decision: 'block', reason: 'HANDOFF.md was not updated.' });
+    const log = `'${sb.hookLog}'`;
+    const stopHook = `IN=$(cat); printf '%s\\n' "$IN" | tr -d '\\n' >> ${log}; echo >> ${log}; case "$IN" in *'"stop_hook_active":true'*) ;; *) printf '%s' '${block}';; esac`;
+    const hooks = sb.recordingHooks();
+    hooks!.Stop = [{ hooks: [{ type: 'command', command: stopHook }] }];
+    await sb.writeSettings({ hooks, permissions: { allow: ['Edit(HANDOFF.md)'] } });
+    const handoffPath = join(sb.repo, 'HANDOFF.md');
+    const api = await serve((req) =>
+      lastUserText(req).includes('Stop hook feedback')
+        ? { text: 'Updating the handoff.', toolUse: { name: 'Write', input: { file_path: handoffPath, content: HANDOFF } } }
+        : { text: 'Finished.' },
+    );
+    launch(['Do the work']);
+    await waitFor(async () => (await events('Stop')).length >= 2, 'a second Stop');
+    const stops = await events('Stop');
+    expect(stops.map((e) => e.stop_hook_active)).toEqual([false, true]);
+    expect(lastUserText(api.mainRequests[1]!)).toBe('Stop hook feedback:\nHANDOFF.md was not updated.');
+    // Edit(HANDOFF.md) let the Write through without a permission prompt.
+    expect(await readFile(handoffPath, 'utf8')).toBe(HANDOFF);
+    expect(lastUserText(api.mainRequests[2]!)).toContain('File created successfully');
+    expect(await events('Notification')).toEqual([]);
+  });
+
+  test('a Write rule does not allow Write: the prompt shows and Notification permission_prompt fires', async () => {
+    await sb.writeSettings({ hooks: sb.recordingHooks(), permissions: { allow: ['Write(HANDOFF.md)', 'Write(./HANDOFF.md)'] } });
+    await serve([{ toolUse: { name: 'Write', input: { file_path: join(sb.repo, 'HANDOFF.md'), content: HANDOFF } } }, { text: 'Written.' }]);
+    const s = launch(['Write the handoff']);
+    const screen = await s.waitForScreen(/Do you want to create HANDOFF\.md\?[\s\S]*❯ 1\. Yes/);
+    expect(screen).toContain('Esc to cancel');
+    const note = await sb.waitForHook('Notification', () => true, 30_000);
+    expect(note).toMatchObject({ notification_type: 'permission_prompt', message: 'Claude needs your permission' });
+    s.write('\r');
+    await waitFor(async () => (await readFile(join(sb.repo, 'HANDOFF.md'), 'utf8').catch(() => '')) === HANDOFF, 'the approved write');
+  });
+
+  test('an existing HANDOFF.md must be Read before a Write replaces it', async () => {
+    await sb.writeSettings({ permissions: { allow: ['Edit(HANDOFF.md)'] } });
+    const handoffPath = join(sb.repo, 'HANDOFF.md');
+    await writeFile(handoffPath, '# Old handoff\n');
+    const write: Reply = { toolUse: { name: 'Write', input: { file_path: handoffPath, content: HANDOFF } } };
+    const api = await serve([write, { toolUse: { name: 'Read', input: { file_path: handoffPath } } }, write, { text: 'Replaced.' }]);
+    launch(['Update the handoff']);
+    await api.waitForMain(4);
+    expect(lastUserText(api.mainRequests[1]!)).toContain('File has not been read yet. Read it first before writing to it.');
+    expect(lastUserText(api.mainRequests[2]!)).toContain('# Old handoff');
+    expect(lastUserText(api.mainRequests[3]!)).toContain('has been updated successfully');
+    expect(await readFile(handoffPath, 'utf8')).toBe(HANDOFF);
+  });
+
+  test('--resume <session id> works offline: SessionStart source resume, the history is sent again', async () => {
+    await sb.writeSettings({ hooks: sb.recordingHooks() });
+    const api = await serve((_req, i) => ({ text: `Answer ${i}.` }));
+    const first = launch(['First task']);
+    const start = await sb.waitForHook('SessionStart');
+    await sb.waitForHook('Stop');
+    first.kill('SIGHUP');
+    await first.exited;
+    const id = String(start.session_id);
+    launch(['--resume', id, '--append-system-prompt', 'RESUMED-BRIEF', 'Second task']);
+    expect(await sb.waitForHook('SessionStart', (e) => e.source === 'resume')).toMatchObject({ session_id: id });
+    await api.waitForMain(2);
+    const req = api.mainRequests[1]!;
+    expect(JSON.stringify(req.messages)).toContain('Answer 0.');
+    expect(lastUserText(req)).toBe('Second task');
+    expect(systemText(req)).toContain('RESUMED-BRIEF');
+  });
+
+  describe('trust', () => {
+    async function startsWithoutDialog(cwd: string): Promise<void> {
+      await sb.writeSettings({ hooks: sb.recordingHooks() }, cwd);
+      await serve([{ text: 'Trusted.' }]);
+      const s = launch(['Hi'], { cwd });
+      await s.waitForScreen(/Trusted\.|Quick safety check/);
+      expect(s.screen()).not.toContain('Quick safety check');
+      expect(await sb.waitForHook('SessionStart')).toMatchObject({ cwd });
+    }
+
+    test('a worktree inside the trusted repository needs no dialog', async () => {
+      const cwd = join(sb.repo, '.worktrees', 'backend');
+      await sb.git('worktree', 'add', '-q', '-b', 'agent/backend', cwd);
+      await startsWithoutDialog(cwd);
+    });
+
+    test('a linked worktree outside the repository is trusted through its main repository', async () => {
+      const cwd = join(sb.dir, 'worktrees', 'backend');
+      await sb.git('worktree', 'add', '-q', '-b', 'agent/backend', cwd);
+      await startsWithoutDialog(cwd);
+    });
+
+    test('a plain directory outside shows the trust dialog and runs no hooks', async () => {
+      const cwd = join(sb.dir, 'elsewhere');
+      await mkdir(cwd);
+      await sb.writeSettings({ hooks: sb.recordingHooks() }, cwd);
+      await serve([{ text: 'Trusted.' }]);
+      const s = launch(['Hi'], { cwd });
+      const screen = await s.waitForScreen('Quick safety check: Is this a project you created or one you trust?');
+      expect(screen).toContain('1. Yes, I trust this folder');
+      expect(await sb.hookEvents()).toEqual([]);
+      expect(standin!.mainRequests).toEqual([]);
+    });
+
+    test('CLAUDE_CODE_SANDBOXED=1 skips the dialog for an untrusted directory', async () => {
+      const cwd = join(sb.dir, 'elsewhere');
+      await mkdir(cwd);
+      await sb.writeSettings({ hooks: sb.recordingHooks() }, cwd);
+      await serve([{ text: 'Trusted.' }]);
+      const s = launch(['Hi'], { cwd, env: { ...sb.env(standin!.url), CLAUDE_CODE_SANDBOXED: '1' } });
+      await s.waitForScreen(/Trusted\.|Quick safety check/);
+      expect(s.screen()).not.toContain('Quick safety check');
+      expect(await sb.waitForHook('SessionStart')).toMatchObject({ cwd });
+    });
+  });
+
+  describe('without a reachable API', () => {
+    test('an onboarded CLI starts anyway and retries the request', async () => {
+      const s = launch(['Hi'], { env: sb.env('http://127.0.0.1:9') });
+      await s.waitForScreen(/Unable to connect to API \(ConnectionRefused\)[\s\S]*attempt \d+\/10/);
+      expect(await Promise.race([s.exited.then(() => 'exited'), Promise.resolve('running')])).toBe('running');
+    });
+
+    test.skipIf(netns !== undefined)(`without onboarding it prints "Unable to connect to Anthropic services" and exits 1${netns ? ` (SKIPPED: ${netns})` : ''}`, async () => {
+      await rm(join(sb.home, '.claude.json'));
+      const s = launch(['Hi'], { file: 'unshare', pre: ['-n', '--', claudePath] });
+      expect((await s.exited).exitCode).toBe(1);
+      await s.drained();
+      expect(s.screen()).toContain('Unable to connect to Anthropic services');
+    });
+  });
+});
