@@ -5,6 +5,19 @@ import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
 const outfile = 'dist/cli.js';
+
+// Ink imports react-devtools-core only when DEV=true, but an external import is hoisted to the
+// top of an ESM bundle and would be required at start-up: give it an inert stand-in instead.
+const noDevtools = {
+  name: 'no-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'export default { initialize() {}, connectToDevTools() {} };',
+      loader: 'js',
+    }));
+  },
+};
 await build({
   entryPoints: ['src/cli.ts'],
   outfile,
@@ -13,7 +26,8 @@ await build({
   format: 'esm',
   target: 'node20',
   jsx: 'automatic',
-  external: ['node-pty', 'react-devtools-core'],
+  external: ['node-pty'],
+  plugins: [noDevtools],
   define: { 'process.env.NODE_ENV': '"production"' },
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: {

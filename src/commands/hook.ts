@@ -48,7 +48,8 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
   };
 
   if (event === 'SessionStart' && input.source && REINJECT_SOURCES.has(input.source)) {
-    const team = await readText(record.teamHandoffPath);
+    // The team handoff when there is one yet, else what the agent was given.
+    const team = (await readText(record.teamHandoffPath)) ?? (await readText(join(record.worktree, record.handoffFile)));
     if (team) {
       io.out(JSON.stringify({
         hookSpecificOutput: {

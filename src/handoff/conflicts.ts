@@ -3,7 +3,7 @@ import { contradiction, polarity } from './contradictions.js';
 import type { Polarity } from './contradictions.js';
 import { CONFLICT_PREFIX, isConflictItem, normalizeText, pointerCount } from './items.js';
 import type { ItemPool } from './pool.js';
-import type { AgentHandoff, Conflict, HandoffItem } from './types.js';
+import type { Conflict, HandoffItem } from './types.js';
 
 /** Who an unattributed item belongs to: the team handoff itself. */
 const TEAM = 'team';
@@ -27,7 +27,7 @@ function sameSet(a: string[], b: string[]): boolean {
 }
 
 /** Conflicts (sorted) and the `⚠` Blockers items that show them to agents. */
-export function findConflicts(pools: ItemPool[], agents: AgentHandoff[]): { conflicts: Conflict[]; flags: HandoffItem[] } {
+export function findConflicts(pools: ItemPool[], agents: { agent: string; files?: string[] }[]): { conflicts: Conflict[]; flags: HandoffItem[] } {
   const stated: Stated[] = [];
   const seen = new Set<string>();
   for (const pool of pools) {
@@ -78,7 +78,7 @@ function order(x: Conflict, y: Conflict): number {
 }
 
 /** One conflict per file changed by two or more agents; one flag per group of agents. */
-function sharedFiles(agents: AgentHandoff[]): { conflict: Conflict; flag: string }[] {
+function sharedFiles(agents: { agent: string; files?: string[] }[]): { conflict: Conflict; flag: string }[] {
   const byFile = new Map<string, Set<string>>();
   for (const a of agents) {
     for (const f of new Set(a.files ?? [])) {

@@ -146,6 +146,39 @@ describe('mergeHandoffs, one agent at a time', () => {
     ]);
   });
 
+  it('refreshes bystanders’ status lines and counts their files, without reading their handoffs', () => {
+    const team = parseHandoff('## Current State\n- web · agent/web · working\n## In Progress\n- [ ] Navbar (@web)\n');
+    const api = parseHandoff('## In Progress\n- [ ] Rate limiter\n');
+    const r = mergeHandoffs(team, [{ agent: 'api', branch: 'agent/api', handoff: api, files: ['src/app.ts'] }], {
+      bystanders: [{ agent: 'web', branch: 'agent/web', status: 'idle', files: ['src/app.ts'] }],
+    });
+    expect(texts(r.handoff, 'Current State')).toEqual(['api · agent/api · unknown', 'web · agent/web · idle']);
+    expect(texts(r.handoff, 'In Progress')).toEqual(['Navbar', 'Rate limiter']);
+    expect(r.conflicts.map((c) => [c.kind, c.agents, c.subject])).toEqual([['shared-file', ['api', 'web'], 'src/app.ts']]);
+  });
+
+  it('leaves an agent’s items alone when its handoff says nothing (not updated)', () => {
+    const team = parseHandoff('## In Progress\n- [ ] Navbar (@web)\n## Next Steps\n1. Footer (@web)\n');
+    const r = mergeHandoffs(team, [{ agent: 'web', branch: 'agent/web', status: 'stopped', handoff: parseHandoff('') }]);
+    expect(texts(r.handoff, 'In Progress')).toEqual(['Navbar']);
+    expect(texts(r.handoff, 'Next Steps')).toEqual(['Footer']);
+    expect(r.removed).toEqual([]);
+  });
+
+  it('does not bring back from an old copy what the team handoff has since moved to history', () => {
+    // The team handoff was compressed after `web` started: the old items are gone from it.
+    const given = parseHandoff('## Completed\n- [x] Old thing\n- [x] Login (@api)\n## Next Steps\n1. Ship v1 (@api)\n');
+    const team = parseHandoff('## Completed\n- [x] 2 earlier items — see h.md\n');
+    const web = parseHandoff('## Completed\n- [x] Old thing\n- [x] Login (@api)\n- [x] Navbar\n## Next Steps\n1. Ship v1 (@api)\n');
+    const withBase = mergeHandoffs(team, [{ agent: 'web', branch: 'agent/web', handoff: web, base: given }]);
+    expect(texts(withBase.handoff, 'Completed')).toEqual(['2 earlier items — see h.md', 'Navbar']);
+    expect(texts(withBase.handoff, 'Next Steps')).toEqual([]);
+    // Without the base, another agent's items are still recognised as an old copy, and logged.
+    const noBase = mergeHandoffs(team, [{ agent: 'web', branch: 'agent/web', handoff: web }]);
+    expect(texts(noBase.handoff, 'Completed')).not.toContain('Login');
+    expect(removedItems(noBase.removed).map((i) => i.text)).toEqual(['Login', 'Ship v1']);
+  });
+
   it('does not flag "tests run against a real database" as ruling the database out', () => {
     const team = parseHandoff('## Key Decisions\n- Tests run against a real database\n');
     const a = parseHandoff('## Key Decisions\n- Use a real database for the session store\n');

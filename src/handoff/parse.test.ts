@@ -33,6 +33,13 @@ describe('parseHandoff', () => {
     ]);
   });
 
+  it('reads `## Completed - [x] thing` and `## In Progress: - [ ] thing`', () => {
+    const h = parseHandoff('## Completed - [x] thing\n## In Progress: - [ ] other\n## Completed tasks');
+    expect(section(h, 'Completed')?.items).toEqual([{ text: 'thing', marker: 'checkbox', checked: true }]);
+    expect(section(h, 'In Progress')?.items).toEqual([{ text: 'other', marker: 'checkbox', checked: false }]);
+    expect(section(h, 'Completed tasks')?.known).toBe(false);
+  });
+
   it('is lenient about BOM, CRLF, CR, heading case and spacing, markers and closing hashes', () => {
     const h = parseHandoff(
       '\uFEFF#   handoff:  Shop\r\n##   key   DECISIONS ##\r\n* one\r+ two\r\n3) three\r\n[X] four\r\n- [ ] five\n##in-progress:\n-   [x]   six',

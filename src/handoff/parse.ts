@@ -3,6 +3,7 @@
  * spacing, `*`/`-`/`+`/numbered bullets, `[x]`/`[ ]`, a first item on the heading line, HTML
  * comments (the template's guidance) ignored. It never throws: anything it cannot place is kept
  * as prose (`section.text`, `preamble`), so rendering loses nothing a writer put there.
+ * Fenced code blocks get no special treatment: a `## ` line inside one starts a section.
  */
 import { parseHeading, parseItemLine, sectionKey, splitAgentSuffix, stripHeadingEnd } from './syntax.js';
 import type { Handoff, HandoffItem, HandoffSection } from './types.js';

@@ -117,7 +117,7 @@ describe('handoff engine on any input', () => {
     );
   }, SLOW);
 
-  it('merge never throws, keeps every Blocker and Key Decision, and renders to a fixed point', () => {
+  it('merge never throws, never silently drops a Blocker or Key Decision, and renders to a fixed point', () => {
     fc.assert(
       fc.property(anyInput, agentsArb, (rootText, specs) => {
         const root = parseHandoff(rootText);
@@ -131,7 +131,12 @@ describe('handoff engine on any input', () => {
         expect(renderHandoff(parseHandoff(out))).toBe(out);
         const reparsed = parseHandoff(out);
         for (const name of ['Blockers', 'Key Decisions']) {
-          const got = new Set((reparsed.sections.find((s) => s.name === name)?.items ?? []).map((i) => normalizeText(i.text)));
+          // Never silently dropped: in the merged handoff, or in `removed` on its way to history.
+          const got = new Set(
+            [...(reparsed.sections.find((s) => s.name === name)?.items ?? []), ...r.removed.filter((g) => g.section === name).flatMap((g) => g.items)].map(
+              (i) => normalizeText(i.text),
+            ),
+          );
           for (const h of [root, ...agents.map((a) => a.handoff)]) {
             const sec = h.sections.find((s) => s.name === name);
             for (const it of [...(sec?.text ?? []).map(prose), ...(sec?.items ?? [])]) {

@@ -25,7 +25,8 @@ const encoders = new Map<Encoding, Tiktoken>();
  * by at most a token or two per slice.
  */
 const MAX_RUN = 64;
-const LONG_RUN = /[\p{L}\p{M}]{65,}|\p{N}{65,}|\s{65,}|[^\s\p{L}\p{M}\p{N}]{65,}/gu;
+const LONG_RUN = /[\p{L}\p{M}]{65,}|\p{N}{65,}|\s{65,}|[^\s\p{L}\p{M}\p{N}]{65,}/u;
+const LONG_RUNS = new RegExp(LONG_RUN.source, 'gu');
 
 function loadRanks(encoding: Encoding): TiktokenBPE {
   const req = createRequire(import.meta.url);
@@ -63,7 +64,6 @@ export async function loadEncoder(encoding: Encoding): Promise<void> {
 export function countTokens(text: string, encoding: Encoding): number {
   if (text === '') return 0;
   const enc = encoder(encoding);
-  LONG_RUN.lastIndex = 0;
   if (!LONG_RUN.test(text)) return enc.encode(text, [], []).length;
   let total = 0;
   for (const slice of sliceLongRuns(text)) total += enc.encode(slice, [], []).length;
@@ -74,8 +74,7 @@ export function countTokens(text: string, encoding: Encoding): number {
 function sliceLongRuns(text: string): string[] {
   const slices: string[] = [];
   let start = 0;
-  LONG_RUN.lastIndex = 0;
-  for (const m of text.matchAll(LONG_RUN)) {
+  for (const m of text.matchAll(LONG_RUNS)) {
     const points = Array.from(m[0]);
     let offset = m.index;
     for (let i = 0; i + MAX_RUN < points.length; i += MAX_RUN) {

@@ -94,7 +94,24 @@ export interface AgentHandoff {
   /** Status word for Current State (the runtime's status, or what the agent wrote). */
   status?: string;
   handoff: Handoff;
+  /**
+   * The team handoff as it was given to the agent at the start of its session, when known. Items
+   * still there unchanged are the team's, not the agent's, so an item the team handoff has since
+   * moved to history is not brought back by an old copy.
+   */
+  base?: Handoff;
   /** Files the agent changed (from git), for the shared-files flag. */
+  files?: string[];
+}
+
+/**
+ * An agent that takes no part in a merge (its handoff is not read) but is running beside those
+ * that do: its status line is refreshed and its changed files count for the shared-file flag.
+ */
+export interface Bystander {
+  agent: string;
+  branch: string;
+  status?: string;
   files?: string[];
 }
 

@@ -19,6 +19,8 @@ export interface CaptureInput {
   /** Relative to the worktree. */
   handoffFile: string;
   injectedHash: string;
+  /** The handoff as it was given to the agent, so an old copy cannot bring back what left the team's. */
+  injectedText?: string;
   /** Final status word for the team's Current State. */
   status: string;
   /** Files changed since base (from git), supervisor files already left out. */
@@ -49,7 +51,9 @@ export async function captureHandoff(team: TeamContext, input: CaptureInput): Pr
   let conflicts: Conflict[] = [];
   // An unchanged copy of the team handoff adds nothing; the status line still records the stop.
   const handoff = parseHandoff(updated && text !== undefined ? text : '');
-  const merged = await mergeIntoTeam(team, [{ agent: input.agent, branch: input.branch, status: statusLine(input.status, updated), handoff, files: input.files }], `${input.agent}-exit`, input.others);
+  const base = input.injectedText === undefined ? undefined : parseHandoff(input.injectedText);
+  const agent = { agent: input.agent, branch: input.branch, status: statusLine(input.status, updated), handoff, base, files: input.files };
+  const merged = await mergeIntoTeam(team, [agent], `${input.agent}-exit`, input.others);
   conflicts = merged.conflicts;
   return { updated, report, historyFile, conflicts, missing: text === undefined };
 }

@@ -25,6 +25,8 @@ export interface InjectInput {
 
 export interface Injected {
   handoffPath: string;
+  /** The handoff as written into the worktree, and its hash. */
+  text: string;
   hash: string;
   brief: string;
 }
@@ -72,5 +74,5 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
     handoffFile,
     budget: config.handoff.budget,
   });
-  return { handoffPath, hash, brief };
+  return { handoffPath, text, hash, brief };
 }

@@ -73,6 +73,7 @@ interface Run {
   state: AgentState;
   session?: Session;
   injectedHash: string;
+  injectedText?: string;
   stopRequested: boolean;
   quietTimer?: NodeJS.Timeout;
   typeAfterStart?: string;
@@ -206,6 +207,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         worktree: r.state.worktree,
         handoffFile: this.opts.loaded.config.handoff.file,
         injectedHash: r.injectedHash,
+        injectedText: r.injectedText,
         status: r.state.status,
         files: r.state.diff?.files ?? [],
       })),
@@ -214,6 +216,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     for (const w of result.written) {
       const run = this.runs.get(w.agent)!;
       run.injectedHash = w.hash;
+      run.injectedText = w.text;
       await this.rewriteRecordHash(run);
     }
     const notify = this.opts.loaded.config.sync.notify;
@@ -301,6 +304,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       cliPath: this.opts.cliPath,
     });
     run.injectedHash = injected.hash;
+    run.injectedText = injected.text;
     const launch = buildLaunch(run.config, {
       root: loaded.root,
       worktree: run.state.worktree,
@@ -388,6 +392,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         worktree: state.worktree,
         handoffFile,
         injectedHash: run.injectedHash,
+        injectedText: run.injectedText,
         status: statusText(state),
         files,
         others: [...this.runs.values()]

@@ -19,6 +19,8 @@ export interface SyncAgent {
   handoffFile: string;
   /** Hash of what was last written into the worktree; an unchanged handoff adds nothing. */
   injectedHash?: string;
+  /** What was last written into the worktree, when known (see AgentHandoff.base). */
+  injectedText?: string;
   status?: string;
   files?: string[];
 }
@@ -29,7 +31,7 @@ export interface SyncResult {
   /** Agents whose handoff had news and was merged. */
   merged: string[];
   /** Agents whose worktree now holds the team handoff, with the hash written. */
-  written: { agent: string; hash: string }[];
+  written: { agent: string; hash: string; text: string }[];
   removed: number;
   historyFile?: string;
 }
@@ -42,14 +44,15 @@ export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { w
     if (text === undefined) continue;
     present.push(a);
     const unchanged = a.injectedHash !== undefined && hashText(text) === a.injectedHash;
-    inputs.push({ agent: a.agent, branch: a.branch, status: a.status, handoff: parseHandoff(unchanged ? '' : text), files: a.files ?? [] });
+    const base = a.injectedText === undefined ? undefined : parseHandoff(a.injectedText);
+    inputs.push({ agent: a.agent, branch: a.branch, status: a.status, handoff: parseHandoff(unchanged ? '' : text), base, files: a.files ?? [] });
   }
   const merged = await mergeIntoTeam(team, inputs, 'sync');
   const written: SyncResult['written'] = [];
   if (opts.writeWorktrees) {
     for (const a of present) {
       await writeFileAtomic(join(a.worktree, a.handoffFile), merged.text);
-      written.push({ agent: a.agent, hash: hashText(merged.text) });
+      written.push({ agent: a.agent, hash: hashText(merged.text), text: merged.text });
     }
   }
   return { text: merged.text, conflicts: merged.conflicts, merged: inputs.map((i) => i.agent), written, removed: merged.removed, historyFile: merged.historyFile };

@@ -3,6 +3,7 @@
  * components draw the frames from it and the controller hands the insides to the compositor.
  */
 import { computeLayout, contentOf, gridTiles, MIN_COLS, MIN_ROWS, type Rect } from './layout.js';
+import type { AgentState } from '../supervisor/agentState.js';
 import type { AppState } from './state/types.js';
 
 export interface PaneSlot {
@@ -12,6 +13,11 @@ export interface PaneSlot {
   index: number;
   frame: Rect;
   content: Rect;
+}
+
+/** Whether the agent has a terminal to show yet (else its pane says it is starting). */
+export function hasTerminal(a: Pick<AgentState, 'status' | 'pid'>): boolean {
+  return !(a.status === 'starting' && a.pid === undefined);
 }
 
 export function tooSmall(state: Pick<AppState, 'cols' | 'rows'>): boolean {

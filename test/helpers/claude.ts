@@ -158,13 +158,16 @@ export class ClaudeSandbox {
 
   /** Removes the sandbox. */
   async cleanup(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    // A hook or helper Claude Code started may still be writing its last file.
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
 /** A program in a real PTY whose output feeds a headless xterm, so tests read the screen. */
 export class PtyScreen {
   readonly exited: Promise<{ exitCode: number; signal?: number }>;
+  /** Set once the program has exited. */
+  exitStatus: { exitCode: number; signal?: number } | undefined;
   private readonly term: InstanceType<typeof Terminal>;
   private readonly proc: pty.IPty;
   private listeners = new Set<() => void>();
@@ -184,7 +187,12 @@ export class PtyScreen {
         for (const listener of [...this.listeners]) listener();
       });
     });
-    this.exited = new Promise((resolve) => this.proc.onExit(resolve));
+    this.exited = new Promise((resolve) =>
+      this.proc.onExit((status) => {
+        this.exitStatus = status;
+        resolve(status);
+      }),
+    );
   }
 
   get pid(): number {
@@ -240,9 +248,14 @@ export class PtyScreen {
     await waitFor(() => this.pendingWrites === 0, 'terminal writes to drain', 5_000);
   }
 
-  /** Kills the program if it still runs and frees the terminal. */
+  /** Kills the program and whatever it started (its process group), and frees the terminal. */
   async dispose(): Promise<void> {
-    this.kill('SIGKILL');
+    try {
+      // node-pty makes the child a session leader, so its pid is also its process group.
+      process.kill(-this.proc.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
     await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     this.term.dispose();
   }

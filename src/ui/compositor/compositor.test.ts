@@ -44,6 +44,18 @@ describe('PaneCompositor drawing', () => {
     expect(rowText(outer, 12)).toBe('#'.repeat(60));
   });
 
+  it('draws the same once lines are copied in bulk (after the first lines with content)', async () => {
+    const rich = COLOURFUL.replace('\x1b[5;3H', '\r\n');
+    const screen = await screenWith(40, 30, rich.repeat(6));
+    const rect = { x: 2, y: 1, width: 40, height: 30 };
+    const { outer, frame, comp } = await setup(screen, rect, 44, 32);
+    await frame();
+    await feed(screen, rich);
+    comp.markDirty('a');
+    await frame();
+    expect(regionCells(outer, rect)).toEqual(screenCells(screen, 40, 30));
+  });
+
   it('writes only a few bytes for a one-character change', async () => {
     const screen = await screenWith(40, 10, COLOURFUL);
     const rect = { x: 5, y: 2, width: 40, height: 10 };

@@ -1,4 +1,4 @@
-import { FrameWriter } from './diff.js';
+import { FrameWriter } from './writer.js';
 import { PaneView } from './pane.js';
 import { RESET_STYLE, RESTORE_CURSOR, SAVE_CURSOR } from './sgr.js';
 import type { PaneSpec, TerminalOutput } from './types.js';

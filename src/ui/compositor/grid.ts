@@ -1,112 +1,89 @@
-import type { IBufferCell, IBufferLine } from '@xterm/headless';
+/**
+ * Cells as three 32-bit words each, laid out the way @xterm/headless stores a buffer line
+ * (content, foreground, background), so a screen line can be copied and compared in bulk.
+ *
+ * content: code point (bits 0-20), "combined" (bit 21: the characters are kept aside), width (22-23)
+ * fg: colour (0-25, mode in 24-25), inverse, bold, underline, blink, invisible, strikethrough (26-31)
+ * bg: colour (0-25), italic, dim (26-27), overline (30)
+ */
 import { BLINK, BOLD, DIM, INVERSE, ITALIC, OVERLINE, STRIKETHROUGH, UNDERLINE } from './sgr.js';
 
-/** Cell attributes: style flags in the low bits, the cell's width (0, 1 or 2) from this bit on. */
-export const WIDTH_SHIFT = 12;
-/** An attribute no real cell has: the terminal's content there is unknown. */
-export const UNKNOWN = -1;
-const NARROW = 1 << WIDTH_SHIFT;
+export const CODEPOINT_MASK = 0x1fffff;
+export const IS_COMBINED = 0x200000;
+export const WIDTH_SHIFT = 22;
+export const COLOR_MASK = 0x3ffffff;
+export const FG_INVERSE = 0x4000000;
+export const FG_BOLD = 0x8000000;
+export const FG_UNDERLINE = 0x10000000;
+export const FG_BLINK = 0x20000000;
+export const FG_INVISIBLE = 0x40000000;
+export const FG_STRIKETHROUGH = 0x80000000;
+export const BG_ITALIC = 0x4000000;
+export const BG_DIM = 0x8000000;
+export const BG_OVERLINE = 0x40000000;
 
-/** The width (0 for the right half of a wide character, 1 or 2) of packed attributes. */
-export function widthOf(attr: number): number {
-  return attr === UNKNOWN ? 1 : (attr >> WIDTH_SHIFT) & 3;
+/** A content word no cell has (bits 24-31 are never set): what the terminal shows there is unknown. */
+export const UNKNOWN = 0xffffffff;
+/** An empty one-column cell. */
+export const BLANK = 1 << WIDTH_SHIFT;
+
+/** The width of a content word: 0 for the right half of a wide character, else 1 or 2. */
+export function widthOf(content: number): number {
+  return content === UNKNOWN ? 1 : (content >>> WIDTH_SHIFT) & 3;
 }
 
-/** A rectangle of cells in flat arrays (row-major): what a pane shows, or one row read from a screen. */
+/** The SGR flags (see sgr.ts) of a cell's foreground and background words. */
+export function flagsOf(fg: number, bg: number): number {
+  let flags = 0;
+  if (fg & FG_BOLD) flags |= BOLD;
+  if (bg & BG_DIM) flags |= DIM;
+  if (bg & BG_ITALIC) flags |= ITALIC;
+  if (fg & FG_UNDERLINE) flags |= UNDERLINE;
+  if (fg & FG_BLINK) flags |= BLINK;
+  if (fg & FG_INVERSE) flags |= INVERSE;
+  if (fg & FG_STRIKETHROUGH) flags |= STRIKETHROUGH;
+  if (bg & BG_OVERLINE) flags |= OVERLINE;
+  return flags;
+}
+
+/** A rectangle of cells (row-major): what a pane shows on the terminal, or one row read from a screen. */
 export class CellGrid {
-  readonly chars: string[];
-  readonly fg: Int32Array;
-  readonly bg: Int32Array;
-  readonly attr: Int32Array;
+  /** Three words per cell. */
+  readonly words: Uint32Array;
+  /** The characters of combined cells (a base with combining marks, or beyond one code point). */
+  readonly combined: (string | undefined)[];
 
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
-    const size = width * height;
-    this.chars = new Array<string>(size).fill(' ');
-    this.fg = new Int32Array(size);
-    this.bg = new Int32Array(size);
-    this.attr = new Int32Array(size).fill(UNKNOWN);
+    this.words = new Uint32Array(width * height * 3);
+    this.combined = new Array<string | undefined>(width * height);
+    this.forget();
   }
 
   /** Forgets what the terminal shows: every cell is drawn again. */
   forget(): void {
-    this.attr.fill(UNKNOWN);
+    for (let i = 0; i < this.words.length; i += 3) this.words[i] = UNKNOWN;
   }
 
-  /** Fills row `y` from column `from` on with default blanks. */
+  /** Fills row `y` from column `from` on with empty default cells. */
   blank(y: number, from = 0): void {
-    const base = y * this.width;
-    for (let x = from; x < this.width; x++) {
-      this.chars[base + x] = ' ';
-      this.fg[base + x] = 0;
-      this.bg[base + x] = 0;
-      this.attr[base + x] = NARROW;
+    const start = (y * this.width + from) * 3;
+    const end = (y + 1) * this.width * 3;
+    for (let i = start; i < end; i += 3) {
+      this.words[i] = BLANK;
+      this.words[i + 1] = 0;
+      this.words[i + 2] = 0;
     }
   }
-}
 
-function flagsOf(cell: IBufferCell): number {
-  return (
-    (cell.isBold() ? BOLD : 0) |
-    (cell.isDim() ? DIM : 0) |
-    (cell.isItalic() ? ITALIC : 0) |
-    (cell.isUnderline() ? UNDERLINE : 0) |
-    (cell.isBlink() ? BLINK : 0) |
-    (cell.isInverse() ? INVERSE : 0) |
-    (cell.isStrikethrough() ? STRIKETHROUGH : 0) |
-    (cell.isOverline() ? OVERLINE : 0)
-  );
-}
-
-/**
- * Reads one screen line into row 0 of `row` (its width is the clip width), reusing `cell`;
- * columns past the line or the screen are blank, and a wide character whose right half is
- * clipped away becomes a blank. Returns the cell object to reuse next time.
- */
-export function readRow(
-  line: IBufferLine | undefined,
-  cols: number,
-  row: CellGrid,
-  cell: IBufferCell | undefined,
-): IBufferCell | undefined {
-  const w = row.width;
-  const n = line ? Math.min(cols, w) : 0;
-  const { chars, fg, bg, attr } = row;
-  let x = 0;
-  for (; x < n; x++) {
-    const c = line!.getCell(x, cell);
-    if (!c) break;
-    cell = c;
-    let width = c.getWidth();
-    let text = c.getChars();
-    let flags = 0;
-    if (c.isAttributeDefault()) {
-      fg[x] = 0;
-      bg[x] = 0;
-    } else {
-      // A default colour reads as -1: keep it 0 so that it packs to "default".
-      const fgMode = c.getFgColorMode();
-      const bgMode = c.getBgColorMode();
-      fg[x] = fgMode === 0 ? 0 : fgMode | c.getFgColor();
-      bg[x] = bgMode === 0 ? 0 : bgMode | c.getBgColor();
-      flags = flagsOf(c);
-      if (c.isInvisible()) text = '';
-    }
-    if (width === 0) {
-      // The right half of a wide character, drawn with it; at column 0 it has lost its left half.
-      if (x === 0) width = 1;
-      text = width === 0 ? '' : ' ';
-    } else if (width === 2 && x === w - 1) {
-      width = 1;
-      text = ' ';
-    } else if (text === '') {
-      text = width === 2 ? '  ' : ' ';
-    }
-    chars[x] = text;
-    attr[x] = flags | (width << WIDTH_SHIFT);
+  /** The characters of cell `i` (flat index), as printed: a space for an empty cell. */
+  charsAt(i: number): string {
+    const content = this.words[i * 3]!;
+    if (content & IS_COMBINED) return this.combined[i] ?? ' ';
+    const cp = content & CODEPOINT_MASK;
+    if (cp === 0) return widthOf(content) === 2 ? '  ' : ' ';
+    return cp < 0x10000 ? String.fromCharCode(cp) : String.fromCodePoint(cp);
   }
-  if (x < w) row.blank(0, x);
-  return cell;
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/helpers/wait.js';
 import { PaneCompositor } from './compositor.js';
 import { createInkStdout } from './output.js';
 import { feed, outerTerminal, regionCells, rowText, screenCells, screenWith } from './testing.js';
@@ -95,9 +96,11 @@ describe('createInkStdout', () => {
     const { render, Box, Text } = await import('ink');
     const React = await import('react');
     const { screen, real, comp, stdout } = await setup();
-    const rect = { x: 1, y: 1, width: 10, height: 2 };
-    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    // Ink starts below what the shell printed before: its moves are relative, clamping cannot hide a stray cursor.
     const outer = outerTerminal(40, 12);
+    await feed(outer, 'shell 1\nshell 2\nshell 3\n');
+    const rect = { x: 1, y: 4, width: 10, height: 2 };
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
     const stdin = Object.assign(new PassThrough(), { isTTY: false });
     const app = (label: string) =>
       React.createElement(
@@ -113,26 +116,24 @@ describe('createInkStdout', () => {
       exitOnCtrlC: false,
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      const w1 = real.take();
-      console.log(JSON.stringify(w1));
-      await feed(outer, w1);
-      for (let y = 0; y < 12; y++) console.log(JSON.stringify(rowText(outer, y)));
-      expect(rowText(outer, 4).trim()).toBe('first');
-      expect(rowText(outer, 0).startsWith('┌──────────┐')).toBe(true);
+      await waitFor(() => real.writes.join('').includes('first'), { message: "Ink's first render" });
+      await feed(outer, real.take());
+      expect(rowText(outer, 7).trim()).toBe('first');
+      expect(rowText(outer, 3).startsWith('┌──────────┐')).toBe(true);
       expect(regionCells(outer, rect)).toEqual(screenCells(screen, 10, 2));
       // Ink redraws relative to where it left the cursor: the pane frames in between must not move it.
       await feed(screen, 'X');
       comp.markDirty('a');
       await feed(outer, real.take() + comp.composeNow(false));
       ink.rerender(app('second line'));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => real.writes.join('').includes('second line'), { message: "Ink's second render" });
       await feed(outer, real.take());
-      expect(rowText(outer, 4).trim()).toBe('second line');
-      expect(rowText(outer, 0).startsWith('┌──────────┐')).toBe(true);
-      expect(rowText(outer, 3).startsWith('└──────────┘')).toBe(true);
+      expect(rowText(outer, 7).trim()).toBe('second line');
+      expect(rowText(outer, 2)).toBe(`shell 3${' '.repeat(33)}`);
+      expect(rowText(outer, 3).startsWith('┌──────────┐')).toBe(true);
+      expect(rowText(outer, 6).startsWith('└──────────┘')).toBe(true);
       expect(regionCells(outer, rect)).toEqual(screenCells(screen, 10, 2));
-      expect(rowText(outer, 1)).toContain('agent out');
+      expect(rowText(outer, 4)).toContain('agent out');
     } finally {
       ink.unmount();
       comp.dispose();

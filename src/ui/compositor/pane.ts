@@ -1,10 +1,9 @@
-import type { IBufferCell } from '@xterm/headless';
 import { screenCursor } from './cursor.js';
-import type { FrameWriter } from './diff.js';
 import { diffRow } from './diff.js';
-import { CellGrid, readRow, WIDTH_SHIFT } from './grid.js';
-import { INVERSE } from './sgr.js';
+import { CellGrid, FG_INVERSE, widthOf } from './grid.js';
+import { RowReader } from './read.js';
 import type { PaneSpec, Rect } from './types.js';
+import type { FrameWriter } from './writer.js';
 
 const NO_SCREEN = -2;
 
@@ -28,7 +27,7 @@ export class PaneView {
   readonly clip: Rect;
   private readonly shown: CellGrid;
   private readonly row: CellGrid;
-  private cell: IBufferCell | undefined;
+  private readonly reader = new RowReader();
   private drawnVersion = -1;
   private drawnCursor = -1;
 
@@ -64,7 +63,7 @@ export class PaneView {
     const cursorY = cursor < 0 ? -1 : Math.floor(cursor / clip.width);
     let wrote = false;
     for (let y = 0; y < clip.height; y++) {
-      if (screen && y < screen.rows) this.cell = readRow(screen.viewportLine(y), screen.cols, row, this.cell);
+      if (screen && y < screen.rows) this.reader.read(screen.viewportLine(y), screen.cols, row);
       else row.blank(0);
       if (y === cursorY) markCursor(row, cursor - y * clip.width);
       if (diffRow(shown, y, row, w, clip.x, clip.y)) wrote = true;
@@ -86,7 +85,6 @@ export class PaneView {
 
 // The cursor is drawn as an inverted cell (the whole character when it sits on a wide one's right half).
 function markCursor(row: CellGrid, x: number): void {
-  if (x > 0 && (row.attr[x]! >> WIDTH_SHIFT) === 0) x--;
-  row.attr[x] = row.attr[x]! ^ INVERSE;
-  if (row.chars[x] === '') row.chars[x] = ' ';
+  if (x > 0 && widthOf(row.words[x * 3]!) === 0) x--;
+  row.words[x * 3 + 1] = row.words[x * 3 + 1]! ^ FG_INVERSE;
 }

@@ -25,9 +25,12 @@ export class Sink implements TerminalOutput {
   }
 }
 
-/** A headless terminal standing for the user's, with the same character widths as the agents' screens. */
+/**
+ * A headless terminal standing for the user's, with the same character widths as the agents'
+ * screens; a line feed also returns the carriage, as the terminal driver makes it do.
+ */
 export function outerTerminal(cols: number, rows: number): XTerminal {
-  const term = new Terminal({ cols, rows, allowProposedApi: true, logLevel: 'off', scrollback: 0 });
+  const term = new Terminal({ cols, rows, allowProposedApi: true, logLevel: 'off', scrollback: 0, convertEol: true });
   const widths = new ModernWidths();
   term.unicode.register(widths);
   term.unicode.activeVersion = widths.version;

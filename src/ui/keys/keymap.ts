@@ -131,37 +131,45 @@ export interface BarEntry {
 
 /** Key bar entries for a context, in table order. */
 export function barEntries(keymap: Keymap, context: BarContext): BarEntry[] {
-  const scopes = BAR_SCOPES[context];
   const entries: BarEntry[] = [];
-  for (const b of keymap.bindings) {
-    if (!b.bar || !scopes.includes(b.scope)) continue;
-    // In the handoff view `h` leaves (the back entry says so); the grid key does nothing visible there.
-    if (context === 'handoff' && (b.command === 'handoff' || b.command === 'grid' || b.command === 'select')) continue;
-    entries.push({ keys: b.bar.keys ?? b.keys[0]!, label: b.bar.label, priority: b.bar.priority });
+  // The focused view's keys come first; in the panes view the table order is the SPEC's.
+  const scopes = context === 'panes' ? [BAR_SCOPES.panes] : BAR_SCOPES[context].map((s) => [s]);
+  for (const group of scopes) {
+    for (const b of keymap.bindings) {
+      if (!b.bar || !group.includes(b.scope)) continue;
+      // In the handoff view `h` leaves (the back entry says so); grid and select change nothing visible there.
+      if (context === 'handoff' && (b.command === 'handoff' || b.command === 'grid' || b.command === 'select')) continue;
+      entries.push({ keys: b.bar.keys ?? b.keys[0]!, label: b.bar.label, priority: b.bar.priority });
+    }
   }
   return entries;
 }
 
 const SEP = ' · ';
 
-/** The bar's text: entries joined by ` · `; when too wide, the lowest-priority entries go (never a wrap). */
-export function fitBar(entries: BarEntry[], width: number, prefix = ' '): string {
+/** The bar's text for some entries: `<keys> <label>` joined by ` · `. */
+export function barText(entries: readonly BarEntry[], prefix = ' '): string {
+  return prefix + entries.map((e) => `${e.keys} ${e.label}`).join(SEP);
+}
+
+/** The entries that fit in `width` after a prefix: the lowest priorities go first (the bar never wraps). */
+export function fitEntries(entries: readonly BarEntry[], width: number, prefixWidth = 1): BarEntry[] {
   let kept = [...entries];
-  const text = () => prefix + kept.map((e) => `${e.keys} ${e.label}`).join(SEP);
-  while (kept.length > 0 && [...text()].length > width) {
+  const size = () => prefixWidth + [...barText(kept, '')].length;
+  while (kept.length > 0 && size() > width) {
     let drop = 0;
     kept.forEach((e, i) => {
       if (e.priority <= kept[drop]!.priority) drop = i;
     });
     kept = kept.filter((_, i) => i !== drop);
   }
-  return kept.length ? text() : '';
+  return kept;
 }
 
 /** Help overlay sections, generated from the same table. */
 export function helpSections(keymap: Keymap): { title: string; rows: { keys: string; help: string }[] }[] {
   const titles: [Scope[], string][] = [
-    [['global', 'panes'], 'Everywhere'],
+    [['global', 'panes'], 'Agents and panes'],
     [['attached'], 'Attached to an agent'],
     [['handoff'], 'Handoff view'],
   ];

@@ -81,17 +81,18 @@ function bodyLines(text: string, report: ValidationReport, width: number): Line[
     const head: Line = [seg(title, { bold: true, color: 'cyan' })];
     if (r) head.push(seg(' '.repeat(Math.max(width - title.length - BAR - String(r.tokens).length - String(r.budget).length - 2, 1))), ...tokenBar(r.tokens, r.budget));
     lines.push(head);
-    for (const item of section.items) {
+    section.items.forEach((item, n) => {
       const mark = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : '';
+      const bullet = item.marker === 'numbered' ? `${n + 1}.`.padEnd(3) : '-';
       const who = item.agent ? ` @${item.agent.split(', ').join(' @')}` : '';
       const conflict = item.text.startsWith('⚠');
       const wrapped = wrap(`${mark}${item.text}`, Math.max(width - 4 - who.length, 10));
       wrapped.forEach((l, i) => {
-        const line: Line = [seg(i === 0 ? '  - ' : '    '), seg(l, conflict ? { color: 'yellow' } : {})];
+        const line: Line = [seg(i === 0 ? `  ${bullet} ` : ' '.repeat(bullet.length + 3)), seg(l, conflict ? { color: 'yellow' } : {})];
         if (i === wrapped.length - 1 && who) line.push(seg(who, { color: 'magenta' }));
         lines.push(line);
       });
-    }
+    });
     for (const prose of section.text) for (const l of wrap(prose, width - 2)) lines.push([seg(`  ${l}`, { dim: true })]);
     if (section.items.length === 0 && section.text.length === 0) lines.push([seg('  (empty)', { dim: true })]);
     lines.push([]);

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentConfig } from '../config/types.js';
+import { mergeClaudeSettings, hookCommand, handoffPermissions } from './claudeSettings.js';
+import { buildLaunch, type LaunchContext } from './presets.js';
+import { detectPrompt } from './prompts.js';
+import { nextStatus } from './status.js';
+import { stopVerdict } from './stopCheck.js';
+
+const agent = (over: Partial<AgentConfig> = {}): AgentConfig => ({
+  name: 'backend',
+  task: 'Implement logout',
+  preset: 'claude',
+  args: ['--model', 'sonnet'],
+  branch: 'agent/backend',
+  env: { LOG_LEVEL: 'debug' },
+  ...over,
+});
+
+const ctx: LaunchContext = {
+  root: '/repo',
+  worktree: '/repo/.supervise/worktrees/backend',
+  handoffPath: '/repo/.supervise/worktrees/backend/HANDOFF.md',
+  handoffFile: 'HANDOFF.md',
+  brief: 'BRIEF',
+  supervisorEnv: { SUPERVISE_SOCKET: '/repo/.supervise/supervisor.sock' },
+  baseEnv: { PATH: '/bin', CLAUDECODE: '1', HOME: '/home/u' },
+};
+
+describe('buildLaunch', () => {
+  it('claude: brief in --append-system-prompt, args, the task last; --resume on restart', () => {
+    expect(buildLaunch(agent(), ctx)).toMatchObject({ file: 'claude', args: ['--append-system-prompt', 'BRIEF', '--model', 'sonnet', 'Implement logout'] });
+    const resumed = buildLaunch(agent(), { ...ctx, resumeSessionId: 'abc' });
+    expect(resumed.args.slice(0, 2)).toEqual(['--resume', 'abc']);
+    expect(resumed.args.at(-1)).toMatch(/re-read/);
+  });
+
+  it('codex, gemini and aider each get the context their way', () => {
+    expect(buildLaunch(agent({ preset: 'codex', args: [] }), ctx).args).toEqual([expect.stringContaining('BRIEF')]);
+    expect(buildLaunch(agent({ preset: 'gemini', args: [] }), ctx).args).toEqual(['-i', expect.stringMatching(/BRIEF[\s\S]*Implement logout/)]);
+    const aider = buildLaunch(agent({ preset: 'aider', args: [] }), ctx);
+    expect(aider.args).toEqual(['--read', 'HANDOFF.md']);
+    expect(aider.typeAfterStart).toMatch(/^Implement logout.*\r$/);
+  });
+
+  it('custom: placeholders filled in argv, never a shell; environment set', () => {
+    const l = buildLaunch(agent({ preset: 'custom', args: [], command: ['./my-agent', '--task', '{task}', '--h={handoff_file}'] }), ctx);
+    expect(l.file).toBe('./my-agent');
+    expect(l.args).toEqual(['--task', 'Implement logout', `--h=${ctx.handoffPath}`]);
+    expect(l.env).toMatchObject({
+      SUPERVISE_AGENT: 'backend',
+      SUPERVISE_TASK: 'Implement logout',
+      SUPERVISE_HANDOFF_FILE: ctx.handoffPath,
+      SUPERVISE_ROOT: '/repo',
+      SUPERVISE_SOCKET: '/repo/.supervise/supervisor.sock',
+      LOG_LEVEL: 'debug',
+      HOME: '/home/u',
+    });
+    expect(l.env.CLAUDECODE).toBeUndefined();
+  });
+});
+
+describe('mergeClaudeSettings', () => {
+  const commands = { SessionStart: 'A # handoff-supervisor', UserPromptSubmit: 'U # handoff-supervisor', Stop: 'B # handoff-supervisor', Notification: 'C # handoff-supervisor', SessionEnd: 'D # handoff-supervisor' };
+
+  it("keeps the user's settings and hooks, adds ours once, and allows editing the handoff", () => {
+    const user = { model: 'opus', hooks: { Stop: [{ matcher: '', hooks: [{ type: 'command' as const, command: 'say done' }] }] }, permissions: { allow: ['Bash(ls)'], deny: ['Read(.env)'] } };
+    const once = mergeClaudeSettings(user, commands, 'HANDOFF.md');
+    const twice = mergeClaudeSettings(once, commands, 'HANDOFF.md');
+    expect(twice).toEqual(once);
+    expect(once.model).toBe('opus');
+    expect(once.hooks!.Stop).toEqual([user.hooks.Stop[0], { hooks: [{ type: 'command', command: 'B # handoff-supervisor', timeout: 120 }] }]);
+    expect(once.permissions).toEqual({ allow: ['Bash(ls)', ...handoffPermissions('HANDOFF.md')], deny: ['Read(.env)'] });
+  });
+
+  it('quotes paths for the shell', () => {
+    expect(hookCommand('/usr/bin/node', "/opt/it's here/cli.js", 'stop', 'be', '/r')).toBe(
+      `'/usr/bin/node' '/opt/it'\\''s here/cli.js' hook stop --agent 'be' --root '/r' # handoff-supervisor`,
+    );
+  });
+});
+
+describe('nextStatus', () => {
+  it('claude follows its hooks, not its output', () => {
+    let s = nextStatus('starting', { type: 'hook', event: 'SessionStart' }, 'claude');
+    expect(s).toBe('working');
+    s = nextStatus(s, { type: 'hook', event: 'Notification', notificationType: 'permission_prompt' }, 'claude');
+    expect(s).toBe('needs-input');
+    expect(nextStatus(s, { type: 'output' }, 'claude')).toBe('needs-input');
+    expect(nextStatus(s, { type: 'quiet' }, 'claude')).toBe('needs-input');
+    expect(nextStatus(s, { type: 'input' }, 'claude')).toBe('working');
+    expect(nextStatus('working', { type: 'hook', event: 'Stop' }, 'claude')).toBe('idle');
+  });
+
+  it('others follow output and prompts; exits are final', () => {
+    expect(nextStatus('starting', { type: 'output' }, 'aider')).toBe('working');
+    expect(nextStatus('working', { type: 'quiet' }, 'aider')).toBe('idle');
+    expect(nextStatus('working', { type: 'prompt', waiting: 'needs-input' }, 'codex')).toBe('needs-input');
+    expect(nextStatus('working', { type: 'exit', exitCode: 0, signal: null, stopRequested: false }, 'codex')).toBe('exited');
+    expect(nextStatus('working', { type: 'exit', exitCode: 1, signal: null, stopRequested: false }, 'codex')).toBe('failed');
+    expect(nextStatus('working', { type: 'exit', exitCode: null, signal: 'SIGKILL', stopRequested: false }, 'codex')).toBe('failed');
+    expect(nextStatus('idle', { type: 'exit', exitCode: 129, signal: null, stopRequested: true }, 'codex')).toBe('stopped');
+    expect(nextStatus('failed', { type: 'output' }, 'codex')).toBe('failed');
+  });
+});
+
+describe('detectPrompt', () => {
+  it('finds a question or an idle prompt in the last lines', () => {
+    expect(detectPrompt('custom', ['working…', 'Allow edit to src/app.ts? (y/n) ', '', ''])).toBe('needs-input');
+    expect(detectPrompt('aider', ['done', '> '])).toBe('idle');
+    expect(detectPrompt('custom', ['still compiling'])).toBeUndefined();
+  });
+});
+
+describe('stopVerdict', () => {
+  const limits = { budget: { total: 500, section: 100 }, encoding: 'cl100k_base' as const };
+  const base = { handoffFile: 'HANDOFF.md', limits, enforce: 'block' as const, stopHookActive: false };
+
+  it('blocks an unchanged handoff, naming the file and the template', () => {
+    const v = stopVerdict({ ...base, text: 'x', unchanged: true });
+    expect(v).toMatchObject({ block: true, notUpdated: true });
+    expect(v.reason).toMatch(/HANDOFF\.md is unchanged.*Current State, Completed, In Progress, Blockers, Next Steps, Key Decisions.*100 tokens each and 500 in total/s);
+  });
+
+  it('blocks an invalid one listing the errors, and never blocks twice or outside block mode', () => {
+    const v = stopVerdict({ ...base, text: '# HANDOFF - x\n\n## Current State\n- ok\n', unchanged: false });
+    expect(v.block).toBe(true);
+    expect(v.reason).toMatch(/missing required section "Blockers"/);
+    expect(stopVerdict({ ...base, text: 'x', unchanged: true, stopHookActive: true }).block).toBe(false);
+    expect(stopVerdict({ ...base, text: 'x', unchanged: true, enforce: 'warn' })).toMatchObject({ block: false, notUpdated: true });
+  });
+});

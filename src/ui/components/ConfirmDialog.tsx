@@ -1,0 +1,29 @@
+/** A yes/no question over the pane area, e.g. `3 agents running — stop them and quit? (y/n)`. */
+import { Box, Text } from 'ink';
+import { Frame } from './Frame.js';
+
+export interface ConfirmDialogProps {
+  question: string;
+  detail?: string;
+  width: number;
+  height: number;
+  color: boolean;
+}
+
+/** The quit question for `running` agents. */
+export function quitQuestion(running: number): string {
+  return `${running} agent${running === 1 ? '' : 's'} running — stop ${running === 1 ? 'it' : 'them'} and quit? (y/n)`;
+}
+
+export function ConfirmDialog({ question, detail, width, height, color }: ConfirmDialogProps) {
+  return (
+    <Frame width={width} height={height} title={[]} borderColor="yellow" focused color={color}>
+      <Box width={width - 2} height={height - 2} flexDirection="column" alignItems="center" justifyContent="center">
+        <Box borderStyle="round" borderColor={color ? 'yellow' : undefined} paddingX={2} flexDirection="column">
+          <Text bold>{question}</Text>
+          {detail ? <Text dimColor>{detail}</Text> : null}
+        </Box>
+      </Box>
+    </Frame>
+  );
+}

@@ -1,0 +1,325 @@
+/**
+ * The TUI's effects, outside React: runs the router's commands against the supervisor, feeds
+ * supervisor events into the store, keeps the PTY sizes and the compositor's panes in line with
+ * the layout, and runs the only timers (message expiry, elapsed-time redraws) — each one-shot,
+ * none while nothing can change.
+ */
+import type { Disposable } from '../session/events.js';
+import type { PaneSpec } from './compositor/index.js';
+import type { Command, Keymap } from './keys/keymap.js';
+import { InputRouter, type RouterTarget, type RouterView } from './keys/router.js';
+import { agentSizes, hasTerminal, visibleSlots } from './panes.js';
+import { nextElapsedChange } from './state/format.js';
+import { isLive, selectedAgent } from './state/reducer.js';
+import type { Store } from './state/store.js';
+import type { AppState, MessageLevel } from './state/types.js';
+import type { TuiSupervisor } from './types.js';
+
+/** The compositor as the controller uses it. */
+export interface PaneSink {
+  setPanes(panes: PaneSpec[]): void;
+  markDirty(id: string): void;
+}
+
+export interface ControllerDeps {
+  store: Store;
+  keymap: Keymap;
+  panes: PaneSink;
+  /** Raw writes to the user's terminal (bracketed paste on/off while attached). */
+  write(s: string): void;
+  /** The user confirmed quitting, or asked while nothing runs. */
+  onQuit(): void;
+  now?: () => number;
+}
+
+const MESSAGE_MS = { info: 4000, error: 8000 } as const;
+const BRACKETED_PASTE_ON = '\x1b[?2004h';
+const BRACKETED_PASTE_OFF = '\x1b[?2004l';
+
+export class TuiController {
+  private sup: TuiSupervisor | undefined;
+  private readonly router: InputRouter;
+  private readonly subs: Disposable[] = [];
+  private readonly unsubscribe: () => void;
+  private readonly sizes = new Map<string, string>();
+  private visible = new Set<string>();
+  private panesKey = '';
+  private prev: AppState;
+  private tickTimer: ReturnType<typeof setTimeout> | undefined;
+  private messageTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  private readonly now: () => number;
+  private readonly screenIds = new WeakMap<object, number>();
+  private nextScreenId = 1;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.router = new InputRouter(deps.keymap);
+    this.now = deps.now ?? Date.now;
+    this.prev = deps.store.getState();
+    this.unsubscribe = deps.store.subscribe(() => this.afterChange());
+    this.syncOutside(this.prev, true);
+    this.scheduleTick(this.prev);
+  }
+
+  /** The supervisor is ready (it is created after the first frame): follow it from now on. */
+  connect(sup: TuiSupervisor): void {
+    this.sup = sup;
+    const { dispatch } = this.deps.store;
+    this.subs.push(
+      sup.on('status', (agent) => dispatch({ type: 'agent', agent })),
+      sup.on('message', (text) => this.message(text)),
+      sup.on('output', (name) => {
+        if (this.visible.has(name)) this.deps.panes.markDirty(name);
+      }),
+    );
+    const agents = sup.agents();
+    if (agents.length > 0) dispatch({ type: 'agents', agents });
+    this.syncOutside(this.deps.store.getState(), true);
+  }
+
+  /** Every agent has been launched. */
+  started(): void {
+    if (!this.sup) return;
+    this.deps.store.dispatch({ type: 'agents', agents: this.sup.agents() });
+    this.deps.store.dispatch({ type: 'started' });
+  }
+
+  /** Raw input from the terminal. */
+  input(data: string): void {
+    this.router.feed(data, this.target);
+  }
+
+  /** Shows `text` in the status line for a few seconds. */
+  message(text: string, level: MessageLevel = 'info'): void {
+    if (this.disposed) return;
+    const { store } = this.deps;
+    store.dispatch({ type: 'message', text, level });
+    const seq = store.getState().message?.seq ?? 0;
+    clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(() => store.dispatch({ type: 'clearMessage', seq }), MESSAGE_MS[level]);
+  }
+
+  /** The terminal changed size. */
+  resize(cols: number, rows: number): void {
+    this.deps.store.dispatch({ type: 'resize', cols, rows });
+  }
+
+  /** How many agents still run (asked before quitting). */
+  running(): number {
+    return this.deps.store.getState().agents.filter(isLive).length;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe();
+    for (const s of this.subs) s.dispose();
+    this.subs.length = 0;
+    clearTimeout(this.tickTimer);
+    clearTimeout(this.messageTimer);
+    if (this.prev.attached) this.deps.write(BRACKETED_PASTE_OFF);
+  }
+
+  private readonly target: RouterTarget = {
+    view: (): RouterView => {
+      const s = this.deps.store.getState();
+      const a = selectedAgent(s);
+      return {
+        dialog: s.dialog?.kind,
+        attached: s.attached,
+        handoff: s.handoff !== undefined,
+        agentPaste: Boolean(a && this.sup?.session(a.name)?.screen.modes.bracketedPasteMode),
+      };
+    },
+    run: (command, arg) => this.run(command, arg),
+    forward: (data) => {
+      const a = selectedAgent(this.deps.store.getState());
+      if (a) this.sup?.write(a.name, data);
+    },
+  };
+
+  /** Carries out one command of the key table. */
+  run(command: Command, arg?: number): void {
+    const { store } = this.deps;
+    const { dispatch } = store;
+    const state = store.getState();
+    const agent = selectedAgent(state);
+    switch (command) {
+      case 'select':
+        return dispatch({ type: 'select', index: arg ?? 0 });
+      case 'next':
+        return dispatch({ type: 'move', delta: 1 });
+      case 'prev':
+        return dispatch({ type: 'move', delta: -1 });
+      case 'attach':
+        if (!agent) return;
+        if (!isLive(agent)) return this.message(`${agent.name} has ended (${agent.status}); r restarts it`);
+        if (!this.sup?.session(agent.name)) return this.message(`${agent.name} is still starting`);
+        this.followOutput(agent.name);
+        return dispatch({ type: 'attach' });
+      case 'detach':
+        return dispatch({ type: 'detach' });
+      case 'grid':
+        return dispatch({ type: 'toggleGrid' });
+      case 'handoff':
+        if (state.handoff) return dispatch({ type: 'closeHandoff' });
+        dispatch({ type: 'openHandoff' });
+        return this.loadHandoff();
+      case 'back':
+        if (state.dialog) return dispatch({ type: 'closeDialog' });
+        return dispatch({ type: 'closeHandoff' });
+      case 'sync':
+        return this.sync();
+      case 'restart':
+        return this.agentAction(agent?.name, 'restarting', (sup, name) => sup.restartAgent(name));
+      case 'stop':
+        if (agent && !isLive(agent)) return this.message(`${agent.name} is not running`);
+        return this.agentAction(agent?.name, 'stopping', (sup, name) => sup.stopAgent(name));
+      case 'help':
+        return dispatch({ type: 'openHelp' });
+      case 'quit': {
+        const running = this.running();
+        if (running === 0) return this.deps.onQuit();
+        return dispatch({ type: 'askQuit', running });
+      }
+      case 'yes':
+        dispatch({ type: 'closeDialog' });
+        return this.deps.onQuit();
+      case 'no':
+        return dispatch({ type: 'closeDialog' });
+      case 'pageUp':
+      case 'pageDown':
+        if (state.handoff) return dispatch({ type: 'handoffScroll', delta: (command === 'pageUp' ? -1 : 1) * this.handoffPage() });
+        return this.scrollPane(command === 'pageUp' ? -1 : 1);
+      case 'lineUp':
+        return dispatch({ type: 'handoffScroll', delta: -1 });
+      case 'lineDown':
+        return dispatch({ type: 'handoffScroll', delta: 1 });
+      case 'bottom':
+        if (agent) this.followOutput(agent.name);
+        return;
+      case 'tabNext':
+        return dispatch({ type: 'handoffTab', delta: 1 });
+      case 'tabPrev':
+        return dispatch({ type: 'handoffTab', delta: -1 });
+    }
+  }
+
+  private handoffPage(): number {
+    const s = this.deps.store.getState();
+    return Math.max(1, s.rows - 8);
+  }
+
+  private loadHandoff(): void {
+    const sup = this.sup;
+    const { dispatch } = this.deps.store;
+    if (!sup) return dispatch({ type: 'handoffFailed', error: 'the agents are still starting' });
+    // Yield first: reading the handoffs may build the token encoder (a few hundred ms), and the
+    // `reading handoffs…` frame should be on screen before that.
+    setTimeout(() => {
+      if (this.disposed) return;
+      sup.handoffView().then(
+        (data) => dispatch({ type: 'handoffLoaded', data }),
+        (err: unknown) => dispatch({ type: 'handoffFailed', error: errorText(err) }),
+      );
+    }, 0);
+  }
+
+  private sync(): void {
+    const sup = this.sup;
+    if (!sup) return this.message('the agents are still starting; sync once they run');
+    this.message('syncing handoffs…');
+    sup.sync().then(
+      () => {
+        if (this.deps.store.getState().handoff) this.loadHandoff();
+      },
+      (err: unknown) => this.message(`sync failed: ${errorText(err)}`, 'error'),
+    );
+  }
+
+  private agentAction(name: string | undefined, verb: string, act: (sup: TuiSupervisor, name: string) => Promise<void>): void {
+    const sup = this.sup;
+    if (!name) return;
+    if (!sup) return this.message('the agents are still starting');
+    this.message(`${verb} ${name}…`);
+    act(sup, name).catch((err: unknown) => this.message(`${name}: ${errorText(err)}`, 'error'));
+  }
+
+  private scrollPane(direction: number): void {
+    const state = this.deps.store.getState();
+    const agent = selectedAgent(state);
+    const screen = agent && this.sup?.session(agent.name)?.screen;
+    if (!agent || !screen) return;
+    screen.scrollLines(direction * Math.max(1, screen.rows - 1));
+    this.deps.panes.markDirty(agent.name);
+    this.deps.store.dispatch({ type: 'scrolledBack', agent: agent.name, back: screen.snapshot().viewportOffset > 0 });
+  }
+
+  private followOutput(name: string): void {
+    const screen = this.sup?.session(name)?.screen;
+    if (screen && this.deps.store.getState().scrolledBack.includes(name)) {
+      screen.scrollToBottom();
+      this.deps.panes.markDirty(name);
+    }
+    this.deps.store.dispatch({ type: 'scrolledBack', agent: name, back: false });
+  }
+
+  private afterChange(): void {
+    if (this.disposed) return;
+    const next = this.deps.store.getState();
+    const prev = this.prev;
+    this.prev = next;
+    if (prev.attached !== next.attached) this.deps.write(next.attached ? BRACKETED_PASTE_ON : BRACKETED_PASTE_OFF);
+    this.syncOutside(next, false);
+    if (prev.agents !== next.agents || prev.now !== next.now) this.scheduleTick(next);
+  }
+
+  /** PTY sizes and the compositor's panes follow the state. */
+  private syncOutside(state: AppState, force: boolean): void {
+    const sup = this.sup;
+    if (sup) {
+      for (const [name, size] of agentSizes(state)) {
+        const key = `${size.cols}x${size.rows}`;
+        if (!sup.session(name)) continue;
+        if (!force && this.sizes.get(name) === key) continue;
+        this.sizes.set(name, key);
+        sup.resize(name, size.cols, size.rows);
+      }
+    }
+    const specs: PaneSpec[] = visibleSlots(state)
+      .filter((slot) => hasTerminal(state.agents[slot.index]!))
+      .map((slot) => ({
+      id: slot.id,
+      rect: slot.content,
+      screen: sup?.session(slot.id)?.screen,
+      showCursor: state.attached && slot.index === state.selected,
+    }));
+    const key = JSON.stringify(specs.map((s) => [s.id, s.rect, s.showCursor, s.screen ? this.screenId(s.screen) : 0]));
+    if (key === this.panesKey && !force) return;
+    this.panesKey = key;
+    this.visible = new Set(specs.map((s) => s.id));
+    this.deps.panes.setPanes(specs);
+  }
+
+  // A restart brings a new Screen for the same agent; each Screen object gets a stable number.
+  private screenId(screen: object): number {
+    let id = this.screenIds.get(screen);
+    if (id === undefined) {
+      id = this.nextScreenId++;
+      this.screenIds.set(screen, id);
+    }
+    return id;
+  }
+
+  private scheduleTick(state: AppState): void {
+    clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    const now = this.now();
+    const wait = nextElapsedChange(state.agents, now);
+    if (wait === undefined) return;
+    this.tickTimer = setTimeout(() => this.deps.store.dispatch({ type: 'tick', now: this.now() }), wait + 5);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

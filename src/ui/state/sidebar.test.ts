@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { agent } from '../testing/fixtures.js';
+import { elapsed, nextElapsedChange, statusGlyph, statusWord } from './format.js';
+import { sharedFiles } from './overlap.js';
+import { sidebarLines } from './sidebarLines.js';
+import { lineText } from './styled.js';
+
+const budget = { total: 500, section: 100 };
+
+describe('sharedFiles', () => {
+  it('lists files in two or more agents’ changes with their 1-based positions', () => {
+    const agents = [
+      agent('a', { diff: { files: ['src/api.ts', 'src/a.ts'], added: 1, removed: 0 } }),
+      agent('b', { diff: { files: ['src/api.ts', 'README.md'], added: 1, removed: 0 } }),
+      agent('c'),
+      agent('d', { diff: { files: ['README.md', 'src/api.ts', 'src/api.ts'], added: 1, removed: 0 } }),
+    ];
+    expect(sharedFiles(agents)).toEqual([
+      { file: 'README.md', agents: [2, 4] },
+      { file: 'src/api.ts', agents: [1, 2, 4] },
+    ]);
+    expect(sharedFiles([agents[0]!, agents[2]!])).toEqual([]);
+  });
+});
+
+describe('status text', () => {
+  it('has a glyph and a word for every status', () => {
+    expect(statusGlyph(agent('a', { status: 'working' }))).toBe('●');
+    expect(statusGlyph(agent('a', { status: 'needs-input' }))).toBe('◐');
+    expect(statusGlyph(agent('a', { status: 'idle' }))).toBe('○');
+    expect(statusGlyph(agent('a', { status: 'exited', exitCode: 0 }))).toBe('✓');
+    expect(statusGlyph(agent('a', { status: 'failed', exitCode: 1 }))).toBe('✗');
+    expect(statusGlyph(agent('a', { status: 'stopped' }))).toBe('■');
+    expect(statusGlyph(agent('a', { status: 'starting' }))).toBe('…');
+    expect(statusWord(agent('a', { status: 'needs-input' }))).toBe('input');
+    expect(statusWord(agent('a', { status: 'exited', exitCode: 0 }))).toBe('exit 0');
+    expect(statusWord(agent('a', { status: 'failed', exitCode: null, signal: 'SIGKILL' }))).toBe('SIGKILL');
+  });
+
+  it('reads elapsed time to the second while working and to the minute while idle', () => {
+    expect(elapsed(agent('a', { startedAt: 0 }), 42_000)).toBe('42s');
+    expect(elapsed(agent('a', { startedAt: 0 }), 192_000)).toBe('3m12s');
+    expect(elapsed(agent('a', { startedAt: 0, status: 'idle' }), 192_000)).toBe('3m');
+    expect(elapsed(agent('a', { startedAt: 0, status: 'idle' }), 30_000)).toBe('<1m');
+    expect(elapsed(agent('a', { startedAt: 0 }), 3_900_000)).toBe('1h05m');
+    expect(elapsed(agent('a', { startedAt: 0, status: 'exited', endedAt: 5000 }), 999_999)).toBe('5s');
+  });
+
+  it('wakes up only when a shown elapsed time changes', () => {
+    expect(nextElapsedChange([agent('a', { startedAt: 0 })], 1_250)).toBe(750);
+    expect(nextElapsedChange([agent('a', { startedAt: 0, status: 'idle' })], 61_000)).toBe(59_000);
+    expect(nextElapsedChange([agent('a', { status: 'exited', endedAt: 10 }), agent('b', { status: 'stopped', endedAt: 10 })], 5_000)).toBeUndefined();
+  });
+});
+
+describe('sidebarLines', () => {
+  it('draws the SPEC layout: number, glyph, name, status; branch and time; diff and tokens; warnings', () => {
+    const agents = [
+      agent('backend', { diff: { files: ['src/api.ts'], added: 120, removed: 8 }, handoffTokens: 312, startedAt: 0 }),
+      agent('frontend', { status: 'needs-input', diff: { files: ['src/api.ts'], added: 3, removed: 1 }, warnings: ['handoff not updated'] }),
+      agent('tests', { status: 'exited', exitCode: 0, endedAt: 60_000 }),
+    ];
+    const lines = sidebarLines({ agents, selected: 0, now: 192_000, budget, width: 23, height: 20 }).map(lineText);
+    expect(lines[0]).toBe('1 ● backend     working');
+    expect(lines[1]).toBe('    agent/backend 3m12s');
+    expect(lines[2]).toBe('    +120 -8     312/500');
+    expect(lines).toContain('2 ◐ frontend      input');
+    expect(lines).toContain('  ! handoff not updated');
+    expect(lines).toContain('3 ✓ tests        exit 0');
+    expect(lines[lines.length - 1]).toBe('! src/api.ts: 1,2');
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(23);
+  });
+
+  it('drops detail lines rather than agents when the sidebar is short', () => {
+    const agents = Array.from({ length: 9 }, (_, i) => agent(`agent${i + 1}`, { diff: { files: [], added: i, removed: 0 }, warnings: ['over budget'] }));
+    const lines = sidebarLines({ agents, selected: 4, now: 0, budget, width: 23, height: 12 }).map(lineText);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    for (let i = 1; i <= 9; i++) expect(lines.some((l) => l.startsWith(`${i} `))).toBe(true);
+    expect(lines.some((l) => l.includes('warnings'))).toBe(true);
+  });
+
+  it('marks tokens over budget', () => {
+    const [, , stats] = sidebarLines({ agents: [agent('a', { handoffTokens: 612 })], selected: 0, now: 0, budget, width: 23, height: 10 });
+    expect(lineText(stats!)).toContain('612/500');
+    expect(stats!.some((s) => s.text === '612/500' && s.color === 'red')).toBe(true);
+  });
+});
