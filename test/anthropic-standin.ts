@@ -48,10 +48,14 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-/** The assistant's reply to one main-loop request. */
-export type Reply =
+/**
+ * The assistant's reply to one main-loop request. `until` holds the response back until it
+ * settles, so a test can look at the agent while it waits on the model.
+ */
+export type Reply = (
   | { text: string }
-  | { toolUse: { name: string; input: Record<string, unknown>; id?: string }; text?: string };
+  | { toolUse: { name: string; input: Record<string, unknown>; id?: string }; text?: string }
+) & { until?: Promise<unknown> };
 
 /** A scripted turn: a fixed reply, or one computed from the request (index counts main requests). */
 export type Turn = Reply | ((req: MessagesRequest, index: number) => Reply);
@@ -119,7 +123,7 @@ export class AnthropicStandin {
     return this.requests.filter((r) => r.kind === 'main').map((r) => r.body as MessagesRequest);
   }
 
-  /** Resolves once `count` main-loop requests have been answered (or rejects after `timeoutMs`). */
+  /** Resolves once `count` main-loop requests have arrived (or rejects after `timeoutMs`). */
   waitForMain(count: number, timeoutMs = 20_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
@@ -162,11 +166,15 @@ export class AnthropicStandin {
         case 'count_tokens':
           sendJson(res, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
           return;
-        case 'main':
-          this.answer(res, body as MessagesRequest, this.nextReply(body as MessagesRequest));
+        case 'main': {
+          const reply = this.nextReply(body as MessagesRequest);
           this.mainCount += 1;
           for (const w of [...this.waiters]) w();
+          void Promise.resolve(reply.until).then(() => {
+            if (!res.destroyed) this.answer(res, body as MessagesRequest, reply);
+          });
           return;
+        }
         case 'auxiliary':
           this.answer(res, body as MessagesRequest, { text: auxiliaryText(body as MessagesRequest) });
           return;

@@ -83,6 +83,29 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     expect(screen).toContain(`Claude Code v${CLAUDE_VERSION}`);
   });
 
+  test('the footer says "esc to interrupt" while the model works and "? for shortcuts" when idle', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const api = await serve([{ text: 'Slow answer.', until: held }]);
+    const s = launch(['Think']);
+    await api.waitForMain(1);
+    const working = await s.waitForScreen('esc to interrupt');
+    expect(working).not.toContain(IDLE_FOOTER);
+    release();
+    const idle = await s.waitForScreen(/Slow answer\.[\s\S]*\? for shortcuts/);
+    expect(idle).not.toContain('esc to interrupt');
+  });
+
+  test('--settings JSON carries hooks and permission rules without touching the worktree', async () => {
+    const handoffPath = join(sb.repo, 'HANDOFF.md');
+    await serve([{ toolUse: { name: 'Write', input: { file_path: handoffPath, content: HANDOFF } } }, { text: 'Written.' }]);
+    const settings = { hooks: sb.recordingHooks(), permissions: { allow: ['Edit(HANDOFF.md)'] } };
+    launch(['--settings', JSON.stringify(settings), 'Write the handoff']);
+    expect(await sb.waitForHook('Stop')).toMatchObject({ last_assistant_message: 'Written.' });
+    expect(await readFile(handoffPath, 'utf8')).toBe(HANDOFF);
+    expect(await events('Notification')).toEqual([]);
+  });
+
   test('hooks in settings.local.json receive SessionStart, UserPromptSubmit and Stop as JSON', async () => {
     const context = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: 'SESSION-CONTEXT-5150' } };
     const hooks = sb.recordingHooks();

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { NodePtySpawner } from './pty.js';
 import type { PtyExit, PtyProcess } from './pty.js';
+import { alive } from '../../test/helpers/process.js';
 
 const spawner = new NodePtySpawner();
 const opts = { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color' }, cols: 80, rows: 24 };
@@ -17,18 +17,6 @@ function run(script: string, setup: (pty: PtyProcess) => void = () => {}): Promi
 }
 
 // A zombie (dead, not yet reaped by its new parent) counts as gone.
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 describe('NodePtySpawner', () => {
   it('delivers all of a burst written just before the exit (20 runs)', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { NodePtySpawner } from './pty.js';
 import type { PtySpawner } from './pty.js';
 import { Session, signalName } from './session.js';
 import type { SessionExit, SessionOptions } from './session.js';
+import { alive } from '../../test/helpers/process.js';
 
 let cwd: string;
 const sessions: Session[] = [];
@@ -52,18 +53,6 @@ async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): P
 }
 
 // A zombie (dead, not yet reaped by its new parent) counts as gone.
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 // Installs handlers for the given signals, says so, then idles.
 function stubborn(signals: string[]): [string, string[]] {

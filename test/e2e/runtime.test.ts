@@ -2,11 +2,12 @@
  * The agent runtime end to end: the built `supervise --headless` with fake agents under real
  * PTYs in real git repositories (SPEC §4).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNdjson } from '../helpers/fakeAgent.js';
-import { historyFiles, makeTeam, readJson, savedState, startHeadless, type Team } from '../helpers/headless.js';
+import { CLI, historyFiles, makeTeam, readJson, savedState, startHeadless, type Team } from '../helpers/headless.js';
 
 const TEAM_HANDOFF = `# HANDOFF - Runtime Test
 
@@ -224,5 +225,37 @@ agents:
     expect(byName.fine).toMatchObject({ status: 'exited', handoffUpdated: true, handoffCaptured: true });
     const briefs = historyFiles(t);
     expect(briefs.some((f) => f.endsWith('-killed.md'))).toBe(true);
+  });
+});
+
+describe('supervise handoff show and merge', () => {
+  it("show previews the worktrees' news without writing; merge writes it into the team handoff", async () => {
+    const t = team(`version: 1
+project: Runtime Test
+handoff: { enforce: off }
+agents:
+  - name: backend
+    task: Implement logout
+    preset: custom
+    command: [FAKE, --fake-work, "0"]
+`);
+    const run = startHeadless(t);
+    expect((await run.exited).code, run.stderr).toBe(0);
+    const wtHandoff = join(t.repo.dir, '.supervise', 'worktrees', 'backend', 'HANDOFF.md');
+    const added = 'Decided AGAINST server-side session storage for tokens';
+    writeFileSync(wtHandoff, readFileSync(wtHandoff, 'utf8').replace('## Key Decisions\n', `## Key Decisions\n- ${added}\n`));
+    const before = readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8');
+
+    const show = spawnSync(process.execPath, [CLI, 'handoff', 'show'], { cwd: t.repo.dir, encoding: 'utf8', env: t.env });
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`${added} (@backend)`);
+    expect(readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8')).toBe(before);
+
+    const merge = spawnSync(process.execPath, [CLI, 'handoff', 'merge'], { cwd: t.repo.dir, encoding: 'utf8', env: t.env });
+    expect(merge.status, merge.stderr).toBe(0);
+    expect(merge.stdout).toMatch(/merged 1 worktree handoff into HANDOFF\.md/);
+    expect(readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8')).toContain(`${added} (@backend)`);
+    const check = spawnSync(process.execPath, [CLI, 'handoff', 'check'], { cwd: t.repo.dir, encoding: 'utf8', env: t.env });
+    expect(check.status, check.stdout).toBe(0);
   });
 });

@@ -96,14 +96,7 @@ export function savedState(team: Team): { pid: number; agents: SavedAgent[] } {
   return readJson(join(team.repo.dir, '.supervise', 'state.json'));
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { alive } from './process.js';
 
 /** Waits until the fake agent's record file exists and returns it. */
 export async function waitForRecord(team: Team, agent: string, timeout = 15_000): Promise<Record<string, unknown>> {

@@ -53,7 +53,7 @@ const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'global', command: 'select', keys: DIGITS, help: 'select agent 1–9', bar: { label: 'select', keys: '1-9', priority: 8 } },
   { scope: 'panes', command: 'attach', keys: ['enter'], help: 'attach: your keys go to the selected agent', bar: { label: 'attach', priority: 9 } },
-  { scope: 'attached', command: 'detach', keys: ['ctrl-]'], help: 'detach from the agent', bar: { label: 'detach', priority: 7 } },
+  { scope: 'attached', command: 'detach', keys: ['ctrl-]'], help: 'detach from the agent', bar: { label: 'detach', priority: 4 } },
   { scope: 'global', command: 'grid', keys: ['g'], help: 'all agents tiled, or the selected one', bar: { label: 'grid', priority: 3 } },
   { scope: 'global', command: 'handoff', keys: ['h'], help: 'the merged team handoff (h or esc to leave)', bar: { label: 'handoff', priority: 6 } },
   { scope: 'global', command: 'sync', keys: ['s'], help: "sync: merge every agent's handoff and hand it to all", bar: { label: 'sync', priority: 5 } },
@@ -152,18 +152,24 @@ export function barText(entries: readonly BarEntry[], prefix = ' '): string {
   return prefix + entries.map((e) => `${e.keys} ${e.label}`).join(SEP);
 }
 
-/** The entries that fit in `width` after a prefix: the lowest priorities go first (the bar never wraps). */
+/**
+ * The entries that fit in `width` after a prefix: the lowest priorities go first (the bar never
+ * wraps), then any dropped entry that fits again comes back, most important first.
+ */
 export function fitEntries(entries: readonly BarEntry[], width: number, prefixWidth = 1): BarEntry[] {
-  let kept = [...entries];
-  const size = () => prefixWidth + [...barText(kept, '')].length;
-  while (kept.length > 0 && size() > width) {
-    let drop = 0;
-    kept.forEach((e, i) => {
-      if (e.priority <= kept[drop]!.priority) drop = i;
-    });
-    kept = kept.filter((_, i) => i !== drop);
+  const size = (list: readonly BarEntry[]) => prefixWidth + [...barText(list, '')].length;
+  const kept = new Set(entries);
+  const byPriority = [...entries].sort((a, b) => a.priority - b.priority);
+  for (const e of byPriority) {
+    if (size(entries.filter((x) => kept.has(x))) <= width) break;
+    kept.delete(e);
   }
-  return kept;
+  for (const e of byPriority.reverse()) {
+    if (kept.has(e)) continue;
+    kept.add(e);
+    if (size(entries.filter((x) => kept.has(x))) > width) kept.delete(e);
+  }
+  return entries.filter((e) => kept.has(e));
 }
 
 /** Help overlay sections, generated from the same table. */

@@ -110,6 +110,7 @@ describe('key bar and help', () => {
     expect(fit80).toContain('q quit');
     expect(fit80).toContain('? help');
     expect(fit80).toContain('enter attach');
+    expect(fit80).toContain('s sync');
     expect(fit80).not.toContain('x stop');
     expect(fitEntries(entries, 200)).toHaveLength(entries.length);
   });
