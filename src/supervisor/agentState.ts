@@ -1,6 +1,7 @@
 /** What the supervisor knows about one agent: plain data for the TUI, headless lines and state.json. */
 import type { Preset } from '../config/types.js';
 import type { AgentStatus } from '../agents/status.js';
+import type { Capture } from './capture.js';
 
 export interface DiffSummary {
   files: string[];
@@ -38,4 +39,29 @@ export interface AgentState {
 /** One line for humans: `backend working`, `tests failed (signal SIGKILL)`. */
 export function describe(a: AgentState): string {
   return `${a.name} ${a.status}${a.detail ? ` (${a.detail})` : ''}`;
+}
+
+/** `exited (exit 0)`: the status with its detail, for the team handoff's Current State. */
+export function statusText(state: AgentState): string {
+  return `${state.status}${state.detail ? ` (${state.detail})` : ''}`;
+}
+
+export function addWarning(state: AgentState, warning: string): void {
+  if (!state.warnings.includes(warning)) state.warnings.push(warning);
+}
+
+export function removeWarning(state: AgentState, warning: string): void {
+  state.warnings = state.warnings.filter((w) => w !== warning);
+}
+
+/** Records a capture's outcome on the agent: flags, tokens, where its brief went. */
+export function applyCapture(state: AgentState, cap: Capture): void {
+  state.handoffUpdated = cap.updated;
+  state.handoffValid = cap.report.valid;
+  state.handoffTokens = cap.report.totalTokens;
+  state.historyFile = cap.historyFile;
+  if (cap.updated) removeWarning(state, 'handoff not updated');
+  else addWarning(state, 'handoff not updated');
+  if (cap.updated && !cap.report.valid) addWarning(state, 'handoff invalid');
+  if (cap.report.totalTokens > cap.report.totalBudget) addWarning(state, 'over budget');
 }

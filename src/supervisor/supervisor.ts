@@ -14,18 +14,17 @@ import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/stat
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
-import type { AgentState } from './agentState.js';
+import { addWarning, applyCapture, removeWarning, statusText, type AgentState } from './agentState.js';
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
-import { hashText, readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
+import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
 import { StateFile } from './stateFile.js';
-import { syncTeam } from './sync.js';
-import { previewMerge, readTeamText, type TeamContext } from './team.js';
-import { readFile } from 'node:fs/promises';
-import { parseHandoff } from '../handoff/parse.js';
-import type { AgentHandoff, Conflict, ValidationReport } from '../handoff/types.js';
-import { validateHandoff } from '../handoff/validate.js';
+import { syncTeam, type SyncAgent } from './sync.js';
+import { readTeamText, type TeamContext } from './team.js';
+import { buildHandoffView, type HandoffView } from './view.js';
+
+export type { HandoffView } from './view.js';
 
 export interface SupervisorOptions {
   loaded: LoadedConfig;
@@ -48,11 +47,6 @@ export interface SupervisorEvents {
   message: string;
   /** The agent's screen changed. */
   output: string;
-}
-
-export interface HandoffView {
-  team: { text: string; report: ValidationReport; conflicts: Conflict[] };
-  agents: { name: string; text: string; report: ValidationReport; unchanged: boolean }[];
 }
 
 export interface SyncSummary {
@@ -199,20 +193,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   /** Merge every agent's handoff into the team one, write it everywhere, nudge waiting agents. */
   async sync(): Promise<SyncSummary> {
     const runs = [...this.runs.values()];
-    const result = await syncTeam(
-      this.team,
-      runs.map((r) => ({
-        agent: r.config.name,
-        branch: r.config.branch,
-        worktree: r.state.worktree,
-        handoffFile: this.opts.loaded.config.handoff.file,
-        injectedHash: r.injectedHash,
-        injectedText: r.injectedText,
-        status: r.state.status,
-        files: r.state.diff?.files ?? [],
-      })),
-      { writeWorktrees: true },
-    );
+    const result = await syncTeam(this.team, this.syncAgents(), { writeWorktrees: true });
     for (const w of result.written) {
       const run = this.runs.get(w.agent)!;
       run.injectedHash = w.hash;
@@ -234,20 +215,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   }
 
   /** The merged team handoff as a sync would make it now, and each agent's own; writes nothing. */
-  async handoffView(): Promise<HandoffView> {
-    const handoffFile = this.opts.loaded.config.handoff.file;
-    const agents: HandoffView['agents'] = [];
-    const inputs: AgentHandoff[] = [];
-    for (const run of this.runs.values()) {
-      const text = await readOptional(join(run.state.worktree, handoffFile));
-      const unchanged = text !== undefined && hashText(text) === run.injectedHash;
-      agents.push({ name: run.config.name, text: text ?? '', report: validateHandoff(text ?? '', this.team.limits), unchanged });
-      if (text !== undefined && !unchanged) {
-        inputs.push({ agent: run.config.name, branch: run.config.branch, status: run.state.status, handoff: parseHandoff(text), files: run.state.diff?.files ?? [] });
-      }
-    }
-    const merged = await previewMerge(this.team, inputs);
-    return { team: { text: merged.text, report: validateHandoff(merged.text, this.team.limits), conflicts: merged.conflicts }, agents };
+  handoffView(): Promise<HandoffView> {
+    return buildHandoffView(this.team, this.syncAgents());
   }
 
   /** Resolves once every agent has stopped and its handoff is captured. */
@@ -284,6 +253,19 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       }
     })();
     return this.shuttingDown;
+  }
+
+  private syncAgents(): SyncAgent[] {
+    return [...this.runs.values()].map((r) => ({
+      agent: r.config.name,
+      branch: r.config.branch,
+      worktree: r.state.worktree,
+      handoffFile: this.opts.loaded.config.handoff.file,
+      injectedHash: r.injectedHash,
+      injectedText: r.injectedText,
+      status: r.state.status,
+      files: r.state.diff?.files ?? [],
+    }));
   }
 
   private mustGet(name: string): Run {
@@ -385,7 +367,6 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const handoffFile = this.opts.loaded.config.handoff.file;
     try {
       await this.refreshDiff(run);
-      const files = (state.diff?.files ?? []).filter((f) => !ownFiles(handoffFile).has(f));
       const cap = await captureHandoff(this.team, {
         agent: run.config.name,
         branch: run.config.branch,
@@ -394,19 +375,12 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         injectedHash: run.injectedHash,
         injectedText: run.injectedText,
         status: statusText(state),
-        files,
+        files: state.diff?.files ?? [],
         others: [...this.runs.values()]
           .filter((r) => r !== run)
           .map((r) => ({ agent: r.config.name, branch: r.config.branch, status: statusText(r.state), files: r.state.diff?.files ?? [] })),
       });
-      state.handoffUpdated = cap.updated;
-      state.handoffValid = cap.report.valid;
-      state.handoffTokens = cap.report.totalTokens;
-      state.historyFile = cap.historyFile;
-      if (!cap.updated) addWarning(state, 'handoff not updated');
-      else removeWarning(state, 'handoff not updated');
-      if (cap.updated && !cap.report.valid) addWarning(state, 'handoff invalid');
-      if (cap.report.totalTokens > cap.report.totalBudget) addWarning(state, 'over budget');
+      applyCapture(state, cap);
     } catch (err) {
       addWarning(state, `capture failed: ${(err as Error).message}`);
     } finally {
@@ -444,28 +418,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   }
 }
 
-function statusText(state: AgentState): string {
-  return `${state.status}${state.detail ? ` (${state.detail})` : ''}`;
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 function screenLines(session: Session): string[] {
   const lines: string[] = [];
   for (let y = 0; y < session.screen.rows; y++) lines.push(session.screen.viewportLine(y)?.translateToString(true) ?? '');
   return lines;
-}
-
-function addWarning(state: AgentState, w: string): void {
-  if (!state.warnings.includes(w)) state.warnings.push(w);
-}
-
-function removeWarning(state: AgentState, w: string): void {
-  state.warnings = state.warnings.filter((x) => x !== w);
 }

@@ -28,7 +28,7 @@ export interface SyncAgent {
 export interface SyncResult {
   text: string;
   conflicts: Conflict[];
-  /** Agents whose handoff had news and was merged. */
+  /** Agents whose worktree holds a handoff, merged (an unchanged one adds nothing). */
   merged: string[];
   /** Agents whose worktree now holds the team handoff, with the hash written. */
   written: { agent: string; hash: string; text: string }[];
@@ -36,26 +36,40 @@ export interface SyncResult {
   historyFile?: string;
 }
 
-export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { writeWorktrees: boolean }): Promise<SyncResult> {
-  const inputs: AgentHandoff[] = [];
-  const present: SyncAgent[] = [];
+export interface AgentRead {
+  agent: SyncAgent;
+  text: string;
+  /** Same as what was last written into the worktree: it says nothing new. */
+  unchanged: boolean;
+  /** The merge input; an unchanged handoff is given as empty so it adds nothing. */
+  input: AgentHandoff;
+}
+
+/** Each agent's handoff from its worktree (agents without one are left out). */
+export async function readAgentHandoffs(agents: SyncAgent[]): Promise<AgentRead[]> {
+  const reads: AgentRead[] = [];
   for (const a of agents) {
     const text = await readText(join(a.worktree, a.handoffFile));
     if (text === undefined) continue;
-    present.push(a);
     const unchanged = a.injectedHash !== undefined && hashText(text) === a.injectedHash;
     const base = a.injectedText === undefined ? undefined : parseHandoff(a.injectedText);
-    inputs.push({ agent: a.agent, branch: a.branch, status: a.status, handoff: parseHandoff(unchanged ? '' : text), base, files: a.files ?? [] });
+    const input = { agent: a.agent, branch: a.branch, status: a.status, handoff: parseHandoff(unchanged ? '' : text), base, files: a.files ?? [] };
+    reads.push({ agent: a, text, unchanged, input });
   }
-  const merged = await mergeIntoTeam(team, inputs, 'sync');
+  return reads;
+}
+
+export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { writeWorktrees: boolean }): Promise<SyncResult> {
+  const reads = await readAgentHandoffs(agents);
+  const merged = await mergeIntoTeam(team, reads.map((r) => r.input), 'sync');
   const written: SyncResult['written'] = [];
   if (opts.writeWorktrees) {
-    for (const a of present) {
+    for (const { agent: a } of reads) {
       await writeFileAtomic(join(a.worktree, a.handoffFile), merged.text);
       written.push({ agent: a.agent, hash: hashText(merged.text), text: merged.text });
     }
   }
-  return { text: merged.text, conflicts: merged.conflicts, merged: inputs.map((i) => i.agent), written, removed: merged.removed, historyFile: merged.historyFile };
+  return { text: merged.text, conflicts: merged.conflicts, merged: reads.map((r) => r.agent.agent), written, removed: merged.removed, historyFile: merged.historyFile };
 }
 
 async function readText(path: string): Promise<string | undefined> {

@@ -1,0 +1,20 @@
+/** The handoff view (the TUI's `h`): the team handoff as a sync would make it, and each agent's own. */
+import type { Conflict, ValidationReport } from '../handoff/types.js';
+import { validateHandoff } from '../handoff/validate.js';
+import { readAgentHandoffs, type SyncAgent } from './sync.js';
+import { previewMerge, type TeamContext } from './team.js';
+
+export interface HandoffView {
+  team: { text: string; report: ValidationReport; conflicts: Conflict[] };
+  agents: { name: string; text: string; report: ValidationReport; unchanged: boolean }[];
+}
+
+/** Reads every worktree and merges in memory; writes nothing. */
+export async function buildHandoffView(team: TeamContext, agents: SyncAgent[]): Promise<HandoffView> {
+  const reads = await readAgentHandoffs(agents);
+  const merged = await previewMerge(team, reads.map((r) => r.input));
+  return {
+    team: { text: merged.text, report: validateHandoff(merged.text, team.limits), conflicts: merged.conflicts },
+    agents: reads.map((r) => ({ name: r.agent.agent, text: r.text, report: validateHandoff(r.text, team.limits), unchanged: r.unchanged })),
+  };
+}
