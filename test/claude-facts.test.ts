@@ -2,6 +2,7 @@
 // in a real PTY, talking to a local stand-in for the Anthropic API (docs/claude-code.md explains
 // each). When the CLI cannot be installed the whole suite is skipped, loudly.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +21,15 @@ const netns = await promisify(execFile)('unshare', ['-n', 'true']).then(
   () => undefined,
   (err: Error) => `unshare -n is not available (${err.message.split('\n')[0]})`,
 );
+
+/** A loopback port nothing listens on: one the OS just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 const HANDOFF = '# Handoff\n\n## Current State\nAll tasks finished.\n';
 const IDLE_FOOTER = '? for shortcuts';
@@ -45,10 +55,18 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
   }
 
   function launch(args: string[], options: { cwd?: string; env?: Record<string, string>; file?: string; pre?: string[] } = {}): PtyScreen {
-    const env = options.env ?? sb.env(standin?.url ?? 'http://127.0.0.1:9');
+    if (!options.env && !standin) throw new Error('serve() a stand-in before launching, or pass env');
+    const env = options.env ?? sb.env(standin!.url);
     const s = new PtyScreen(options.file ?? claudePath, [...(options.pre ?? []), ...args], { cwd: options.cwd ?? sb.repo, env });
     screens.push(s);
     return s;
+  }
+
+  /** Adds the program's screen to a failure, since that is where Claude Code says what went wrong. */
+  async function showing<T>(s: PtyScreen, pending: Promise<T>): Promise<T> {
+    return pending.catch((err: Error) => {
+      throw new Error(`${err.message}\nscreen:\n${s.screen()}`);
+    });
   }
 
   async function events(name: string): Promise<HookEvent[]> {
@@ -109,7 +127,7 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
   test('hooks in settings.local.json receive SessionStart, UserPromptSubmit and Stop as JSON', async () => {
     const context = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: 'SESSION-CONTEXT-5150' } };
     const hooks = sb.recordingHooks();
-    hooks!.SessionStart = [{ hooks: [{ type: 'command', command: sb.recorder(JSON.stringify(context)) }] }];
+    hooks.SessionStart = [{ hooks: [{ type: 'command', command: sb.recorder(JSON.stringify(context)) }] }];
     await sb.writeSettings({ hooks });
     const api = await serve([{ text: 'Done here.' }]);
     launch(['Say hello']);
@@ -151,9 +169,10 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
   test('a Stop hook block reaches the model as "Stop hook feedback"; the next Stop has stop_hook_active', async () => {
     const block = JSON.stringify({ decision: 'block', reason: 'HANDOFF.md was not updated.' });
     const log = `'${sb.hookLog}'`;
+    // Record the event, then block unless this Stop already follows a block (as the supervisor's hook must).
     const stopHook = `IN=$(cat); printf '%s\\n' "$IN" | tr -d '\\n' >> ${log}; echo >> ${log}; case "$IN" in *'"stop_hook_active":true'*) ;; *) printf '%s' '${block}';; esac`;
     const hooks = sb.recordingHooks();
-    hooks!.Stop = [{ hooks: [{ type: 'command', command: stopHook }] }];
+    hooks.Stop = [{ hooks: [{ type: 'command', command: stopHook }] }];
     await sb.writeSettings({ hooks, permissions: { allow: ['Edit(HANDOFF.md)'] } });
     const handoffPath = join(sb.repo, 'HANDOFF.md');
     const api = await serve((req) =>
@@ -172,17 +191,23 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     expect(await events('Notification')).toEqual([]);
   });
 
-  test('a Write rule does not allow Write: the prompt shows and Notification permission_prompt fires', async () => {
-    await sb.writeSettings({ hooks: sb.recordingHooks(), permissions: { allow: ['Write(HANDOFF.md)', 'Write(./HANDOFF.md)'] } });
-    await serve([{ toolUse: { name: 'Write', input: { file_path: join(sb.repo, 'HANDOFF.md'), content: HANDOFF } } }, { text: 'Written.' }]);
+  test('a Write rule does not allow Write: PermissionRequest at once, the prompt, then Notification permission_prompt', async () => {
+    const hooks = sb.recordingHooks(['UserPromptSubmit', 'PermissionRequest', 'PostToolUse', 'Notification', 'Stop']);
+    await sb.writeSettings({ hooks, permissions: { allow: ['Write(HANDOFF.md)', 'Write(./HANDOFF.md)'] } });
+    const handoffPath = join(sb.repo, 'HANDOFF.md');
+    await serve([{ toolUse: { name: 'Write', input: { file_path: handoffPath, content: HANDOFF } } }, { text: 'Written.' }]);
     const s = launch(['Write the handoff']);
     const screen = await s.waitForScreen(/Do you want to create HANDOFF\.md\?[\s\S]*❯ 1\. Yes/);
     expect(screen).toContain('Esc to cancel');
+    expect(await sb.waitForHook('PermissionRequest')).toMatchObject({ tool_name: 'Write', tool_input: { file_path: handoffPath } });
     const note = await sb.waitForHook('Notification', () => true, 30_000);
     expect(note).toMatchObject({ notification_type: 'permission_prompt', message: 'Claude needs your permission' });
     s.write('\r');
-    await waitFor(async () => (await readFile(join(sb.repo, 'HANDOFF.md'), 'utf8').catch(() => '')) === HANDOFF, 'the approved write');
-  });
+    await sb.waitForHook('Stop');
+    expect(await readFile(handoffPath, 'utf8')).toBe(HANDOFF);
+    const order = (await sb.hookEvents()).map((e) => e.hook_event_name);
+    expect(order).toEqual(['UserPromptSubmit', 'PermissionRequest', 'Notification', 'PostToolUse', 'Stop']);
+  }, 60_000);
 
   test('an existing HANDOFF.md must be Read before a Write replaces it', async () => {
     await sb.writeSettings({ permissions: { allow: ['Edit(HANDOFF.md)'] } });
@@ -204,15 +229,20 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     const first = launch(['First task']);
     const start = await sb.waitForHook('SessionStart');
     await sb.waitForHook('Stop');
-    // The transcript is written a little after Stop; a hang-up before that loses the turn and
-    // --resume then answers "No conversation found with session ID".
+    // The transcript is written a little after Stop, its lines not always in turn order; a
+    // hang-up before both are there loses the turn and --resume then answers "No conversation
+    // found with session ID".
     const transcript = String(start.transcript_path);
-    await waitFor(async () => /First task[\s\S]*Answer 0\./.test(await readFile(transcript, 'utf8').catch(() => '')), 'the transcript');
+    await waitFor(async () => {
+      const lines = (await readFile(transcript, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      const has = (type: string, text: string): boolean => lines.some((l) => l.includes(`"type":"${type}"`) && l.includes(text));
+      return has('user', 'First task') && has('assistant', 'Answer 0.');
+    }, 'the transcript');
     first.kill('SIGHUP');
     await first.exited;
     const id = String(start.session_id);
-    launch(['--resume', id, '--append-system-prompt', 'RESUMED-BRIEF', 'Second task']);
-    expect(await sb.waitForHook('SessionStart', (e) => e.source === 'resume')).toMatchObject({ session_id: id });
+    const second = launch(['--resume', id, '--append-system-prompt', 'RESUMED-BRIEF', 'Second task']);
+    expect(await showing(second, sb.waitForHook('SessionStart', (e) => e.source === 'resume'))).toMatchObject({ session_id: id });
     await api.waitForMain(2);
     const req = api.mainRequests[1]!;
     expect(JSON.stringify(req.messages)).toContain('Answer 0.');
@@ -268,7 +298,7 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
 
   describe('without a reachable API', () => {
     test('an onboarded CLI starts anyway and retries the request', async () => {
-      const s = launch(['Hi'], { env: sb.env('http://127.0.0.1:9') });
+      const s = launch(['Hi'], { env: sb.env(`http://127.0.0.1:${await closedPort()}`) });
       await s.waitForScreen(/Unable to connect to API \(ConnectionRefused\)[\s\S]*attempt [2-9]\/10/);
       expect(s.exitStatus).toBeUndefined();
       expect(s.screen()).not.toContain('Unable to connect to Anthropic services');
@@ -276,7 +306,8 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
 
     test.skipIf(netns !== undefined)(`without onboarding it prints "Unable to connect to Anthropic services" and exits 1${netns ? ` (SKIPPED: ${netns})` : ''}`, async () => {
       await rm(join(sb.home, '.claude.json'));
-      const s = launch(['Hi'], { file: 'unshare', pre: ['-n', '--', claudePath] });
+      const env = sb.env(`http://127.0.0.1:${await closedPort()}`);
+      const s = launch(['Hi'], { env, file: 'unshare', pre: ['-n', '--', claudePath] });
       expect((await s.exited).exitCode).toBe(1);
       await s.drained();
       expect(s.screen()).toContain('Unable to connect to Anthropic services');

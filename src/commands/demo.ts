@@ -129,6 +129,7 @@ export async function createDemoRepo(dir: string, nodePath: string, fakeAgent: s
   await git.run(dir, ['-c', 'user.name=supervise demo', '-c', 'user.email=demo@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'JWT sessions']);
 }
 
+/** Creates the demo repository, runs the TUI on it, and removes it afterwards unless --keep. */
 export async function demoCommand({ values, io }: CommandArgs): Promise<number> {
   if (!(process.stdout.isTTY && process.stdin.isTTY)) {
     throw new SuperviseError('UsageError', 'the demo needs a terminal, and standard output or input is not one.', {}, 'Run `supervise demo` in a terminal.');

@@ -32,10 +32,11 @@ export interface ControllerDeps {
   now?: () => number;
 }
 
-const MESSAGE_MS = { info: 4000, error: 8000 } as const;
+const MESSAGE_MS = { info: 4000, warn: 8000, error: 8000 } as const;
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
 const BRACKETED_PASTE_OFF = '\x1b[?2004l';
 
+/** Connects the store, the router, the supervisor and the compositor. */
 export class TuiController {
   private sup: TuiSupervisor | undefined;
   private readonly router: InputRouter;
@@ -66,7 +67,11 @@ export class TuiController {
     this.sup = sup;
     const { dispatch } = this.deps.store;
     this.subs.push(
-      sup.on('status', (agent) => dispatch({ type: 'agent', agent })),
+      sup.on('status', (agent) => {
+        const before = this.deps.store.getState().agents.find((a) => a.name === agent.name)?.status;
+        dispatch({ type: 'agent', agent });
+        if (agent.status === 'needs-input' && before !== 'needs-input') this.hintInput(agent.name);
+      }),
       sup.on('message', (text) => this.message(text)),
       sup.on('output', (name) => {
         if (this.visible.has(name)) this.deps.panes.markDirty(name);
@@ -97,6 +102,15 @@ export class TuiController {
     const seq = store.getState().message?.seq ?? 0;
     clearTimeout(this.messageTimer);
     this.messageTimer = setTimeout(() => store.dispatch({ type: 'clearMessage', seq }), MESSAGE_MS[level]);
+  }
+
+  /** An agent asks a question: say how to answer it, unless the user is already typing to it. */
+  private hintInput(name: string): void {
+    const state = this.deps.store.getState();
+    const index = state.agents.findIndex((a) => a.name === name);
+    if (state.attached && index === state.selected) return;
+    const how = index === state.selected ? 'enter' : `${index + 1} then enter`;
+    this.message(`${name} is waiting for an answer — ${how} to attach and reply`, 'warn');
   }
 
   /** The terminal changed size. */
@@ -170,10 +184,10 @@ export class TuiController {
       case 'sync':
         return this.sync();
       case 'restart':
-        return this.agentAction(agent?.name, 'restarting', (sup, name) => sup.restartAgent(name));
+        return this.agentAction(agent?.name, ['restarting', 'restarted'], (sup, name) => sup.restartAgent(name));
       case 'stop':
         if (agent && !isLive(agent)) return this.message(`${agent.name} is not running`);
-        return this.agentAction(agent?.name, 'stopping', (sup, name) => sup.stopAgent(name));
+        return this.agentAction(agent?.name, ['stopping', 'stopped'], (sup, name) => sup.stopAgent(name));
       case 'help':
         return dispatch({ type: 'openHelp' });
       case 'quit': {
@@ -236,12 +250,15 @@ export class TuiController {
     );
   }
 
-  private agentAction(name: string | undefined, verb: string, act: (sup: TuiSupervisor, name: string) => Promise<void>): void {
+  private agentAction(name: string | undefined, [doing, done]: [string, string], act: (sup: TuiSupervisor, name: string) => Promise<void>): void {
     const sup = this.sup;
     if (!name) return;
     if (!sup) return this.message('the agents are still starting');
-    this.message(`${verb} ${name}…`);
-    act(sup, name).catch((err: unknown) => this.message(`${name}: ${errorText(err)}`, 'error'));
+    this.message(`${doing} ${name}…`);
+    act(sup, name).then(
+      () => this.message(`${done} ${name}`),
+      (err: unknown) => this.message(`${name}: ${errorText(err)}`, 'error'),
+    );
   }
 
   private scrollPane(direction: number): void {
@@ -278,8 +295,10 @@ export class TuiController {
     const sup = this.sup;
     if (sup) {
       for (const [name, size] of agentSizes(state)) {
-        const key = `${size.cols}x${size.rows}`;
-        if (!sup.session(name)) continue;
+        const session = sup.session(name);
+        if (!session) continue;
+        // Keyed by the screen too: a restart brings a new session at the supervisor's first size.
+        const key = `${this.screenId(session.screen)}:${size.cols}x${size.rows}`;
         if (!force && this.sizes.get(name) === key) continue;
         this.sizes.set(name, key);
         sup.resize(name, size.cols, size.rows);

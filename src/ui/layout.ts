@@ -38,6 +38,7 @@ export function sidebarWidth(cols: number): number {
   return 32;
 }
 
+/** The layout of a `cols` × `rows` terminal. */
 export function computeLayout(cols: number, rows: number): Layout {
   const width = Math.max(cols, 1);
   const height = Math.max(rows - 1, 3);

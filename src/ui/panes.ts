@@ -20,6 +20,7 @@ export function hasTerminal(a: Pick<AgentState, 'status' | 'pid'>): boolean {
   return !(a.status === 'starting' && a.pid === undefined);
 }
 
+/** Below the smallest size the layout is designed for. */
 export function tooSmall(state: Pick<AppState, 'cols' | 'rows'>): boolean {
   return state.cols < MIN_COLS || state.rows < MIN_ROWS;
 }

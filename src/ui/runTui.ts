@@ -5,6 +5,7 @@
  * agent on the normal screen with a visible line, so a slow agent never leaves the terminal in
  * raw mode. Exit code: 0, or 1 when an agent failed (exited non-zero or crashed).
  */
+import { closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { createElement } from 'react';
 import { render } from 'ink';
@@ -91,7 +92,9 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
     clearTimeout(repaintTimer);
     repaintTimer = setTimeout(() => inkWrite?.('\x1b[2J\x1b[H'), RESIZE_REPAINT_MS);
   };
-  const onSignal = () => {
+  let hungUp = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGHUP') hungUp = true;
     if (!finishing) return void finish();
     // A second signal while agents are being stopped: stop waiting for them.
     for (const a of sup?.agents() ?? []) sup?.session(a.name)?.signal('SIGKILL');
@@ -112,8 +115,10 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
       ink.unmount();
       terminal.leave();
       await starting.catch(() => undefined);
-      const code = sup ? await stopAgents(sup, io) : 0;
+      // After a hang-up the terminal is gone: say nothing, and let go of it (see releaseTerminal).
+      const code = sup ? await stopAgents(sup, hungUp ? { ...io, out: () => {}, err: () => {} } : io) : 0;
       cleanup();
+      if (hungUp) releaseTerminal();
       if (failure !== undefined) {
         rejectDone(failure);
         return 1;
@@ -127,11 +132,16 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
     for (const sig of SIGNALS) process.off(sig, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('exit', onExit);
-    stdout.off('error', ignoreError);
+    // After a hang-up every write to the terminal fails, until the process ends: keep ignoring it.
+    if (!hungUp) {
+      stdout.off('error', ignoreError);
+      stdin.off('error', ignoreError);
+    }
   };
 
   process.on('exit', onExit);
   stdout.on('error', ignoreError);
+  stdin.on('error', ignoreError);
   terminal.enter();
   const ink = render(createElement(App, { store, keymap, onInkWrite: (w: (data: string) => void) => (inkWrite = w) }), {
     stdout: createInkStdout(stdout, compositor),
@@ -186,4 +196,19 @@ async function stopAgents(sup: Supervisor, io: Io): Promise<number> {
     io.out(`${colour(statusGlyph(a))} ${c.bold(a.name.padEnd(width))}  ${colour(statusWord(a).padEnd(wordWidth))}  ${c.dim(notes)}`);
   }
   return agents.some((a) => a.status === 'failed' || statusGlyph(a) === '✗') ? 1 : 0;
+}
+
+/**
+ * Closes standard input, output and error when they are a terminal that hung up: Node 20 aborts
+ * at exit when it cannot restore a terminal's settings, and it skips closed descriptors.
+ */
+function releaseTerminal(): void {
+  process.stderr.on('error', () => {});
+  for (const fd of [0, 1, 2]) {
+    try {
+      if (fstatSync(fd).isCharacterDevice()) closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
 }

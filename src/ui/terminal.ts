@@ -7,6 +7,7 @@ const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 // Bracketed paste off (it is on while attached), styles reset, cursor shown, main screen back.
 const LEAVE = '\x1b[?2004l\x1b[0m\x1b[?25h\x1b[?1049l';
 
+/** Puts the terminal into the TUI's mode and back. */
 export class TerminalMode {
   private active = false;
 

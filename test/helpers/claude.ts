@@ -117,7 +117,7 @@ export class ClaudeSandbox {
   }
 
   /** Settings that record every hook event the supervisor cares about. */
-  recordingHooks(events = ['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification', 'SessionEnd']): ClaudeSettings['hooks'] {
+  recordingHooks(events = ['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification', 'SessionEnd']): NonNullable<ClaudeSettings['hooks']> {
     return Object.fromEntries(events.map((e) => [e, [{ hooks: [{ type: 'command' as const, command: this.recorder() }] }]]));
   }
 

@@ -79,6 +79,7 @@ function PaneArea({ state, keymap }: { state: AppState; keymap: Keymap }) {
   );
 }
 
+/** The root component: reads the store and lays out every part. */
 export function App({ store, keymap, onInkWrite }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { write } = useStdout();

@@ -15,6 +15,7 @@ export function quitQuestion(running: number): string {
   return `${running} agent${running === 1 ? '' : 's'} running — stop ${running === 1 ? 'it' : 'them'} and quit? (y/n)`;
 }
 
+/** The question, centred in a rounded box over the pane area. */
 export function ConfirmDialog({ question, detail, width, height, color }: ConfirmDialogProps) {
   return (
     <Frame width={width} height={height} title={[]} borderColor="yellow" focused color={color}>

@@ -19,6 +19,7 @@ export interface FrameProps {
   children?: ReactNode;
 }
 
+/** A titled frame of exactly `width` × `height` cells. */
 export function Frame({ width, height, title, borderColor, focused, color, children }: FrameProps) {
   const inner = Math.max(width - 2, 0);
   const shown = clipLine(title, Math.max(inner - 2, 0));

@@ -27,6 +27,7 @@ export function tabLine(tabs: string[], active: number): Line {
   return line;
 }
 
+/** The open tab's lines from `panel.scroll`, under the tab line. */
 export function HandoffView({ panel, agents, cols, rows, width, height, color }: HandoffViewProps) {
   const tabs = handoffTabs(panel.data, agents);
   const lines = handoffLines(panel, cols);

@@ -11,6 +11,7 @@ export interface HelpOverlayProps {
   color: boolean;
 }
 
+/** Every binding by scope, with what it does. */
 export function HelpOverlay({ keymap, width, height, color }: HelpOverlayProps) {
   const sections = helpSections(keymap);
   const keyWidth = Math.max(...sections.flatMap((s) => s.rows.map((r) => r.keys.length))) + 2;

@@ -11,6 +11,7 @@ export interface KeyBarProps {
   agent?: string;
 }
 
+/** One line of `<keys> <label>` entries for the context. */
 export function KeyBar({ keymap, context, width, color, agent }: KeyBarProps) {
   const lead = context === 'attached' ? `ATTACHED to ${agent ?? 'the agent'} — your keys go to it` : '';
   const leadWidth = lead ? [...lead].length + 4 : 1;

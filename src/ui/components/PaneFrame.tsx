@@ -25,7 +25,7 @@ export function paneTitle(a: AgentState, o: PaneTitleOptions): Line {
   const line: Line = o.tile
     ? [seg(`${o.tile.number} `, { bold: true }), seg(a.name, { bold: true }), seg(' · ', { dim: true }), seg(status, { color })]
     : [seg(a.name, { bold: true }), seg(' · ', { dim: true }), seg(a.branch), seg(' · ', { dim: true }), seg(status, { color })];
-  if (a.detail && (a.status === 'failed' || a.status === 'stopped')) line.push(seg(` (${a.detail})`, { dim: true }));
+  if (a.detail && a.status === 'failed') line.push(seg(` (${a.detail})`, { dim: true }));
   if (o.attached) line.push(seg(' '), seg(` ATTACHED — ${o.detachKey} to detach `, { color: 'yellow', bold: true, inverse: true }));
   else if (o.scrolledBack) line.push(seg(' · ', { dim: true }), seg('scrolled back — end follows', { color: 'yellow' }));
   return line;
@@ -39,6 +39,7 @@ export interface PaneFrameProps extends PaneTitleOptions {
   color: boolean;
 }
 
+/** The agent's frame; a `starting…` note inside until it has a terminal. */
 export function PaneFrame({ agent, width, height, focused, color, ...title }: PaneFrameProps) {
   const borderColor = title.attached ? 'yellow' : focused ? 'cyan' : 'gray';
   return (

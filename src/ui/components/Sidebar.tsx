@@ -17,6 +17,7 @@ export interface SidebarProps {
   color: boolean;
 }
 
+/** The sidebar frame with its lines. */
 export function Sidebar({ agents, selected, now, budget, width, height, color }: SidebarProps) {
   const lines = sidebarLines({ agents, selected, now, budget, width: width - 2, height: height - 2 });
   return (

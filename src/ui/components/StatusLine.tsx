@@ -10,12 +10,13 @@ export interface StatusLineProps {
   color: boolean;
 }
 
+/** The message, or `starting N agents…` until they run. */
 export function StatusLine({ message, phase, agents, width, color }: StatusLineProps) {
   let text = '';
   let tint: string | undefined;
   if (message) {
     text = message.text;
-    tint = message.level === 'error' ? 'red' : 'green';
+    tint = message.level === 'error' ? 'red' : message.level === 'warn' ? 'yellow' : 'green';
   } else if (phase === 'starting') {
     text = `starting ${agents} agent${agents === 1 ? '' : 's'}…`;
     tint = 'gray';

@@ -2,6 +2,7 @@
 import { Text } from 'ink';
 import type { Line } from '../state/styled.js';
 
+/** Draws a Line as nested Text. */
 export function StyledLine({ line, color }: { line: Line; color: boolean }) {
   if (line.length === 0) return <Text> </Text>;
   return (

@@ -1,3 +1,4 @@
+import xterm from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { PaneCompositor } from './compositor.js';
 import { feed, outerTerminal, regionCells, rowText, screenCells, screenWith, Sink } from './testing.js';
@@ -118,6 +119,22 @@ describe('PaneCompositor drawing', () => {
     comp.setPanes([{ id: 'a', rect: { x: 1, y: 1, width: 14, height: 4 }, screen: undefined, showCursor: false }]);
     await frame();
     expect(rowText(outer, 1)).toBe('#              #####');
+  });
+
+  it('keeps columns right on a terminal that draws an emoji one column wide', async () => {
+    const screen = await screenWith(20, 2, 'a✅b漢c');
+    const sink = new Sink(20, 2);
+    // A terminal with the old Unicode 6 widths: ✅ is one column there, 漢 two.
+    const outer = new xterm.Terminal({ cols: 20, rows: 2, allowProposedApi: true, logLevel: 'off' });
+    const comp = new PaneCompositor(sink);
+    comp.setPanes([{ id: 'a', rect: { x: 0, y: 0, width: 20, height: 2 }, screen, showCursor: false }]);
+    await feed(outer, sink.take() + comp.composeNow(false));
+    const line = outer.buffer.active.getLine(0)!;
+    expect(line.getCell(1)?.getChars()).toBe('✅');
+    expect(line.getCell(2)?.getChars() || ' ').toBe(' ');
+    expect(line.getCell(3)?.getChars()).toBe('b');
+    expect(line.getCell(4)?.getChars()).toBe('漢');
+    expect(line.getCell(6)?.getChars()).toBe('c');
   });
 
   it('draws a scrolled-back viewport', async () => {

@@ -1,5 +1,6 @@
 import { FrameWriter } from './writer.js';
 import { PaneView } from './pane.js';
+import { RowReader } from './read.js';
 import { RESET_STYLE, RESTORE_CURSOR, SAVE_CURSOR } from './sgr.js';
 import type { PaneSpec, TerminalOutput } from './types.js';
 
@@ -19,7 +20,8 @@ export class PaneCompositor {
   /** Frames actually drawn (a frame that changed nothing is not counted). */
   frameCount = 0;
   private readonly interval: number;
-  private readonly color: boolean;
+  private readonly writer: FrameWriter;
+  private readonly reader = new RowReader();
   private views: PaneView[] = [];
   private readonly dirty = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +35,7 @@ export class PaneCompositor {
     opts: CompositorOptions = {},
   ) {
     this.interval = 1000 / Math.max(1, opts.maxFps ?? 30);
-    this.color = opts.color ?? true;
+    this.writer = new FrameWriter(opts.color ?? true);
     this.cols = out.columns;
     this.rows = out.rows;
   }
@@ -51,7 +53,7 @@ export class PaneCompositor {
         return view;
       }
       this.dirty.add(spec.id);
-      return new PaneView(spec, this.cols, this.rows);
+      return new PaneView(spec, this.cols, this.rows, this.reader);
     });
     this.schedule();
   }
@@ -137,13 +139,17 @@ export class PaneCompositor {
       this.dirty.clear();
     }
     if (this.dirty.size === 0) return '';
-    const w = new FrameWriter(this.color);
+    const w = this.writer;
+    w.reset();
+    w.ascii(SAVE_CURSOR);
+    let drew = false;
     for (const view of this.views) {
-      if (this.dirty.has(view.spec.id)) view.draw(w);
+      if (this.dirty.has(view.spec.id) && view.draw(w)) drew = true;
     }
     this.dirty.clear();
-    if (w.out === '') return '';
+    if (!drew) return '';
     this.frameCount++;
-    return SAVE_CURSOR + w.out + RESET_STYLE + RESTORE_CURSOR;
+    w.ascii(RESET_STYLE + RESTORE_CURSOR);
+    return w.text();
   }
 }

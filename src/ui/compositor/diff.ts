@@ -20,6 +20,20 @@ const MAX_GAP = 4;
 const MIN_ERASE = 8;
 const FG_SHOWS_ON_BLANK = FG_INVERSE | FG_UNDERLINE | FG_STRIKETHROUGH;
 
+function sameCell(row: CellGrid, x: number, shown: CellGrid, k: number): boolean {
+  const nw = row.words;
+  const sw = shown.words;
+  const i = x * 3;
+  const j = k * 3;
+  const content = nw[i]!;
+  return (
+    content === sw[j] &&
+    nw[i + 1] === sw[j + 1] &&
+    nw[i + 2] === sw[j + 2] &&
+    ((content & IS_COMBINED) === 0 || row.combined[x] === shown.combined[k])
+  );
+}
+
 /**
  * Writes the cells of `row` (a one-row grid) that differ from row `y` of `shown` into `w`, at
  * terminal origin (ox, oy + y), and records them in `shown`. Returns whether it wrote.
@@ -29,37 +43,24 @@ export function diffRow(shown: CellGrid, y: number, row: CellGrid, w: FrameWrite
   const base = y * width;
   const nw = row.words;
   const sw = shown.words;
-  const b3 = base * 3;
-  const same = (x: number): boolean => {
-    const i = x * 3;
-    const content = nw[i]!;
-    return (
-      content === sw[b3 + i] &&
-      nw[i + 1] === sw[b3 + i + 1] &&
-      nw[i + 2] === sw[b3 + i + 2] &&
-      ((content & IS_COMBINED) === 0 || row.combined[x] === shown.combined[base + x])
-    );
-  };
   let wrote = false;
   let x = 0;
   while (x < width) {
-    if (same(x)) {
-      x++;
-      continue;
-    }
+    while (x < width && sameCell(row, x, shown, base + x)) x++;
+    if (x === width) break;
     // A wide character is drawn whole: widen the span over both halves, old and new.
     let start = x;
-    if (start > 0 && (widthOf(nw[start * 3]!) === 0 || widthOf(sw[b3 + start * 3]!) === 0)) start--;
+    if (start > 0 && (widthOf(nw[start * 3]!) === 0 || widthOf(sw[(base + start) * 3]!) === 0)) start--;
     let end = x + 1;
     for (let k = x + 1, gap = 0; k < width; k++) {
-      if (!same(k)) {
+      if (!sameCell(row, k, shown, base + k)) {
         end = k + 1;
         gap = 0;
       } else if (++gap > MAX_GAP) break;
     }
-    if (end < width && (widthOf(nw[(end - 1) * 3]!) === 2 || widthOf(sw[b3 + (end - 1) * 3]!) === 2)) end++;
+    if (end < width && (widthOf(nw[(end - 1) * 3]!) === 2 || widthOf(sw[(base + end - 1) * 3]!) === 2)) end++;
     emitSpan(row, start, end, w, ox, oy + y);
-    sw.set(nw.subarray(start * 3, end * 3), b3 + start * 3);
+    sw.set(nw.subarray(start * 3, end * 3), (base + start) * 3);
     for (let i = start; i < end; i++) if (nw[i * 3]! & IS_COMBINED) shown.combined[base + i] = row.combined[i];
     wrote = true;
     x = end;
@@ -67,25 +68,31 @@ export function diffRow(shown: CellGrid, y: number, row: CellGrid, w: FrameWrite
   return wrote;
 }
 
+// An empty or space cell on the default background, showing nothing: runs of them are erased.
+// (Erasing fills with the current background only where the terminal has "background colour
+// erase"; coloured blanks are printed, which works everywhere.)
 function isBlank(content: number, fg: number, bg: number): boolean {
+  const cp = content & (CODEPOINT_MASK | IS_COMBINED);
   return (
-    (content & IS_COMBINED) === 0 &&
-    ((content & CODEPOINT_MASK) === 0 || (content & CODEPOINT_MASK) === 32 || (fg & FG_INVISIBLE) !== 0) &&
+    (cp === 0 || cp === 32 || ((fg & FG_INVISIBLE) !== 0 && (content & IS_COMBINED) === 0)) &&
     widthOf(content) === 1 &&
     (fg & FG_SHOWS_ON_BLANK) === 0 &&
-    (bg & BG_OVERLINE) === 0
+    (bg & (COLOR_MASK | BG_OVERLINE)) === 0
   );
 }
 
 // Emoji and symbols whose width terminals disagree on (CJK ideographs they agree on).
-function ambiguousWide(s: string): boolean {
-  const cp = s.codePointAt(0) ?? 0;
-  return cp < 0x2e80 || cp >= 0x1f000 || s.length > 2;
+function ambiguousWide(cp: number): boolean {
+  return cp < 0x2e80 || cp >= 0x1f000;
 }
 
 function emitSpan(row: CellGrid, start: number, end: number, w: FrameWriter, ox: number, ty: number): void {
   const words = row.words;
+  // Consecutive cells mostly share a style: compare the raw words before decoding them.
+  let styledFg = -1;
+  let styledBg = -1;
   let x = start;
+  w.moveTo(ox + x, ty);
   while (x < end) {
     const i = x * 3;
     const content = words[i]!;
@@ -96,31 +103,54 @@ function emitSpan(row: CellGrid, start: number, end: number, w: FrameWriter, ox:
       x++;
       continue;
     }
-    if (isBlank(content, fg, bg)) {
+    const cp = content & CODEPOINT_MASK;
+    if ((cp === 0 || cp === 32 || (fg & FG_INVISIBLE) !== 0) && isBlank(content, fg, bg)) {
       let j = x + 1;
-      while (j < end && words[j * 3 + 2] === bg && isBlank(words[j * 3]!, words[j * 3 + 1]!, bg)) j++;
+      while (j < end && isBlank(words[j * 3]!, words[j * 3 + 1]!, words[j * 3 + 2]!)) j++;
       if (j - x >= MIN_ERASE) {
         w.moveTo(ox + x, ty);
-        w.style(0, bg & COLOR_MASK, 0);
+        w.style(0, 0, 0);
+        styledFg = styledBg = -1;
         w.erase(j - x, j < end);
         x = j;
         continue;
       }
     }
-    const invisible = (fg & FG_INVISIBLE) !== 0;
-    const text = invisible ? (cw === 2 ? '  ' : ' ') : row.charsAt(x);
-    const flags = flagsOf(fg, bg);
-    const combined = (content & IS_COMBINED) !== 0;
-    const wideRisk = cw === 2 && ambiguousWide(text);
-    if (wideRisk) {
-      // Should the terminal draw it one column wide, its right half still shows a blank.
-      w.moveTo(ox + x + 1, ty);
-      w.style(fg & COLOR_MASK, bg & COLOR_MASK, flags);
-      w.text(' ', 1, true);
+    if (fg !== styledFg || bg !== styledBg) {
+      w.style(fg & COLOR_MASK, bg & COLOR_MASK, flagsOf(fg, bg));
+      styledFg = fg;
+      styledBg = bg;
     }
-    w.moveTo(ox + x, ty);
-    w.style(fg & COLOR_MASK, bg & COLOR_MASK, flags);
-    w.text(text, cw, !combined && !wideRisk);
+    if (cw === 1 && (content & IS_COMBINED) === 0 && (fg & FG_INVISIBLE) === 0) {
+      w.moveTo(ox + x, ty);
+      w.codePoint(cp === 0 ? 32 : cp, 1, true);
+      x++;
+      continue;
+    }
+    emitOther(row, x, content, fg, w, ox, ty);
     x += cw;
   }
+}
+
+// Wide, combined and invisible cells.
+function emitOther(row: CellGrid, x: number, content: number, fg: number, w: FrameWriter, ox: number, ty: number): void {
+  const cw = widthOf(content);
+  const combined = (content & IS_COMBINED) !== 0;
+  const invisible = (fg & FG_INVISIBLE) !== 0;
+  const cp = content & CODEPOINT_MASK;
+  if (cw === 2 && (combined || invisible || ambiguousWide(cp))) {
+    // Should the terminal draw it one column wide, its right half still shows a blank.
+    w.moveTo(ox + x + 1, ty);
+    w.codePoint(32, 1, true);
+    w.moveTo(ox + x, ty);
+    if (invisible || cp === 0) w.ascii('  ');
+    else if (combined) w.chars(row.combined[x] ?? ' ', cw, false);
+    else w.codePoint(cp, cw, false);
+    w.forgetColumn();
+    return;
+  }
+  w.moveTo(ox + x, ty);
+  if (invisible) w.chars(cw === 2 ? '  ' : ' ', cw, true);
+  else if (combined) w.chars(row.combined[x] ?? ' ', cw, false);
+  else w.codePoint(cp === 0 ? 32 : cp, cw, true);
 }

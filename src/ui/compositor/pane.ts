@@ -1,7 +1,7 @@
 import { screenCursor } from './cursor.js';
 import { diffRow } from './diff.js';
 import { CellGrid, FG_INVERSE, widthOf } from './grid.js';
-import { RowReader } from './read.js';
+import type { RowReader } from './read.js';
 import type { PaneSpec, Rect } from './types.js';
 import type { FrameWriter } from './writer.js';
 
@@ -27,7 +27,6 @@ export class PaneView {
   readonly clip: Rect;
   private readonly shown: CellGrid;
   private readonly row: CellGrid;
-  private readonly reader = new RowReader();
   private drawnVersion = -1;
   private drawnCursor = -1;
 
@@ -35,6 +34,7 @@ export class PaneView {
     public spec: PaneSpec,
     cols: number,
     rows: number,
+    private readonly reader: RowReader,
   ) {
     this.clip = clipRect(spec.rect, cols, rows);
     this.shown = new CellGrid(this.clip.width, this.clip.height);

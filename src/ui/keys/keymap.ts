@@ -60,7 +60,7 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'global', command: 'restart', keys: ['r'], help: 'restart the selected agent with a fresh handoff', bar: { label: 'restart', priority: 2 } },
   { scope: 'global', command: 'stop', keys: ['x'], help: 'stop the selected agent', bar: { label: 'stop', priority: 1 } },
   { scope: 'global', command: 'help', keys: ['?'], help: 'this help', bar: { label: 'help', priority: 10 } },
-  { scope: 'global', command: 'quit', keys: ['q'], help: 'quit: stop every agent, capture handoffs', bar: { label: 'quit', priority: 11 } },
+  { scope: 'global', command: 'quit', keys: ['q', 'ctrl-c'], help: 'quit: stop every agent, capture handoffs', bar: { label: 'quit', priority: 11 } },
   { scope: 'panes', command: 'next', keys: ['j', 'down'], help: 'select the next agent' },
   { scope: 'panes', command: 'prev', keys: ['k', 'up'], help: 'select the previous agent' },
   { scope: 'panes', command: 'pageUp', keys: ['pgup'], help: "scroll the pane back through the agent's output" },
@@ -73,7 +73,7 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'handoff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
   { scope: 'handoff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
   { scope: 'handoff', command: 'back', keys: ['esc'], help: 'back to the panes', bar: { label: 'back', keys: 'h/esc', priority: 9 } },
-  { scope: 'confirm', command: 'yes', keys: ['y', 'Y'], help: 'yes', bar: { label: 'yes', priority: 2 } },
+  { scope: 'confirm', command: 'yes', keys: ['y', 'Y', 'ctrl-c'], help: 'yes', bar: { label: 'yes', priority: 2 } },
   { scope: 'confirm', command: 'no', keys: ['n', 'N', 'esc', 'q'], help: 'no', bar: { label: 'no', priority: 2 } },
   { scope: 'help', command: 'back', keys: ['esc', '?', 'q', 'enter', 'space'], help: 'close the help', bar: { label: 'close', keys: 'esc', priority: 2 } },
 ];
@@ -172,6 +172,9 @@ export function fitEntries(entries: readonly BarEntry[], width: number, prefixWi
   return entries.filter((e) => kept.has(e));
 }
 
+const ARROWS: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→' };
+const pretty = (key: string) => ARROWS[key] ?? key;
+
 /** Help overlay sections, generated from the same table. */
 export function helpSections(keymap: Keymap): { title: string; rows: { keys: string; help: string }[] }[] {
   const titles: [Scope[], string][] = [
@@ -183,6 +186,6 @@ export function helpSections(keymap: Keymap): { title: string; rows: { keys: str
     title,
     rows: keymap.bindings
       .filter((b) => scopes.includes(b.scope))
-      .map((b) => ({ keys: b.command === 'select' ? `${b.keys[0]}-${b.keys[b.keys.length - 1]}` : b.keys.join(' '), help: b.help })),
+      .map((b) => ({ keys: b.command === 'select' ? `${b.keys[0]}-${b.keys[b.keys.length - 1]}` : b.keys.map(pretty).join(', '), help: b.help })),
   }));
 }

@@ -42,6 +42,13 @@ describe('InputRouter', () => {
     expect(h.log).toEqual(['select:1', 'next', 'grid', 'help']);
   });
 
+  it('asks on ctrl-c as on q, and a second ctrl-c confirms', () => {
+    const h = harness();
+    h.feed('\x03');
+    h.feed('\x03');
+    expect(h.log).toEqual(['quit', 'yes']);
+  });
+
   it('gives a dialog every key first', () => {
     const h = harness();
     h.feed('q');

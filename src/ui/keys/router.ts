@@ -25,6 +25,7 @@ export interface RouterTarget {
 
 type PasteMode = 'none' | 'forward' | 'strip' | 'discard';
 
+/** Routes raw input; remembers only whether a paste is in progress. */
 export class InputRouter {
   private paste: PasteMode = 'none';
   private readonly detachBytes: string;

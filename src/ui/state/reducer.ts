@@ -41,10 +41,12 @@ export function isLive(a: Pick<AgentState, 'status'>): boolean {
   return !isFinal(a.status);
 }
 
+/** The focused agent, if any. */
 export function selectedAgent(state: AppState): AgentState | undefined {
   return state.agents[state.selected];
 }
 
+/** The next state after `action`; the same object when nothing changed. */
 export function reducer(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'resize':

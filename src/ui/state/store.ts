@@ -2,6 +2,7 @@
 import { reducer } from './reducer.js';
 import type { Action, AppState } from './types.js';
 
+/** The app state and its subscribers. */
 export class Store {
   private state: AppState;
   private readonly listeners = new Set<() => void>();

@@ -3,7 +3,7 @@ import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
 import type { HandoffView } from '../types.js';
 
-export type MessageLevel = 'info' | 'error';
+export type MessageLevel = 'info' | 'warn' | 'error';
 
 export interface Message {
   text: string;

@@ -1,0 +1,142 @@
+/**
+ * The TUI's performance figures, measured on the built `supervise` in a real PTY:
+ *   (a) time to first frame with 3 agents (median of 5)
+ *   (b) supervisor CPU while a focused 200×50 pane shows a Claude-like load (10 Hz spinner,
+ *       100 KiB/s of coloured lines), against tmux's server showing the same command, and the
+ *       frames per second drawn
+ *   (c) supervisor CPU with 4 idle agents
+ *   (d) supervisor RSS with 8 agents that have produced output
+ * Build first (`npm run build`), then: node scripts/run.mjs bench/tui.ts [seconds]
+ */
+import { existsSync } from 'node:fs';
+import { contentOf, computeLayout } from '../src/ui/layout.js';
+import { CLI, cpuPercent, FAKE_AGENT, makeRepo, PtyScreen, rssMiB, sleep, TmuxRun } from './tuiKit.js';
+
+const seconds = Number(process.argv[2] ?? 10);
+const FLOOD = ['--fake-flood', String(1 << 30), '--fake-rate', '102400', '--fake-spinner-hz', '10'];
+const IDLE = ['--fake-work', '0', '--fake-interactive'];
+
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  ok: boolean | undefined;
+}
+const rows: Row[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** The terminal size whose focused pane's inside is cols × rows in the TUI's layout. */
+function terminalFor(cols: number, rows: number): { cols: number; rows: number } {
+  for (let c = cols; c < cols + 80; c++) {
+    for (let r = rows; r < rows + 12; r++) {
+      const inside = contentOf(computeLayout(c, r).paneArea);
+      if (inside.width === cols && inside.height === rows) return { cols: c, rows: r };
+    }
+  }
+  throw new Error(`no terminal size gives a ${cols}×${rows} pane`);
+}
+
+async function withTui<T>(agents: { name: string; args: string[] }[], size: { cols: number; rows: number }, fn: (tui: PtyScreen) => Promise<T>): Promise<T> {
+  const repo = makeRepo(agents);
+  const tui = new PtyScreen(process.execPath, [CLI], { cwd: repo.dir, ...size });
+  try {
+    return await fn(tui);
+  } finally {
+    await tui.quit();
+    repo.cleanup();
+  }
+}
+
+async function firstFrame(): Promise<void> {
+  const times: number[] = [];
+  const agents = ['alpha', 'beta', 'gamma'].map((name) => ({ name, args: IDLE }));
+  for (let i = 0; i < 5; i++) {
+    times.push(await withTui(agents, { cols: 160, rows: 45 }, (tui) => tui.waitFor((t) => t.includes('alpha'), 10_000, 'the sidebar')));
+    log(`  first frame ${i + 1}: ${times[i]!.toFixed(0)} ms`);
+  }
+  const m = median(times);
+  rows.push({ figure: '(a) time to first frame, 3 agents (median of 5)', value: `${m.toFixed(0)} ms`, target: '≤ 400 ms', ok: m <= 400 });
+}
+
+async function streaming(): Promise<void> {
+  const size = terminalFor(200, 50);
+  log(`  TUI terminal ${size.cols}×${size.rows} for a 200×50 pane`);
+  const sup = await withTui([{ name: 'flood', args: FLOOD }], size, async (tui) => {
+    await tui.waitFor((t) => t.includes('Streaming logs'), 20_000, 'the flood in the pane');
+    await sleep(2000);
+    tui.parse = false;
+    const { saves, bytes, inkRenders } = tui;
+    const t0 = performance.now();
+    const cpu = await cpuPercent(tui.pid, seconds);
+    const elapsed = (performance.now() - t0) / 1000;
+    return { cpu, fps: (tui.saves - saves) / elapsed, kib: (tui.bytes - bytes) / elapsed / 1024, ink: (tui.inkRenders - inkRenders) / elapsed };
+  });
+  log(`  supervise: ${sup.cpu.toFixed(2)} % CPU, ${sup.fps.toFixed(1)} frames/s, ${sup.ink.toFixed(1)} chrome renders/s, ${sup.kib.toFixed(0)} KiB/s to the terminal`);
+
+  const command = [process.execPath, FAKE_AGENT, ...FLOOD].map((a) => `'${a}'`).join(' ');
+  const tmux = new TmuxRun(command, 200, 50);
+  let tmuxCpu: number;
+  try {
+    await sleep(2000);
+    const bytes = tmux.client.bytes;
+    const t0 = performance.now();
+    tmuxCpu = await cpuPercent(tmux.serverPid, seconds);
+    log(`  tmux server: ${tmuxCpu.toFixed(2)} % CPU, ${((tmux.client.bytes - bytes) / ((performance.now() - t0) / 1000) / 1024).toFixed(0)} KiB/s to its client`);
+  } finally {
+    tmux.kill();
+  }
+  const ratio = sup.cpu / tmuxCpu;
+  rows.push({ figure: '(b) supervisor CPU, focused 200×50 pane, Claude-like load', value: `${sup.cpu.toFixed(2)} %`, target: '', ok: undefined });
+  rows.push({ figure: '    tmux server CPU, same command, same size', value: `${tmuxCpu.toFixed(2)} %`, target: '', ok: undefined });
+  rows.push({ figure: '    ratio supervisor / tmux', value: ratio.toFixed(2), target: '≤ 2.0', ok: ratio <= 2 });
+  rows.push({ figure: '    frames drawn per second', value: sup.fps.toFixed(1), target: '≥ 25', ok: sup.fps >= 25 });
+  rows.push({ figure: '    chrome (Ink) renders per second meanwhile', value: sup.ink.toFixed(1), target: '', ok: undefined });
+}
+
+async function idle(): Promise<void> {
+  const agents = ['a1', 'a2', 'a3', 'a4'].map((name) => ({ name, args: IDLE }));
+  const cpu = await withTui(agents, { cols: 160, rows: 45 }, async (tui) => {
+    await tui.waitFor((t) => (t.match(/\bidle\b/g) ?? []).length >= 4, 30_000, 'four idle agents');
+    await sleep(2000);
+    tui.parse = false;
+    return cpuPercent(tui.pid, seconds);
+  });
+  // /proc counts in ticks of 10 ms: over 10 s, 0 means less than 0.1 %.
+  const value = cpu === 0 ? `< ${(1 / seconds).toFixed(2)} %` : `${cpu.toFixed(2)} %`;
+  rows.push({ figure: '(c) supervisor CPU, 4 idle agents', value, target: '≤ 1 %', ok: cpu <= 1 });
+}
+
+async function memory(): Promise<void> {
+  const agents = Array.from({ length: 8 }, (_, i) => ({ name: `m${i + 1}`, args: ['--fake-flood', '400000', ...IDLE] }));
+  const rss = await withTui(agents, { cols: 160, rows: 45 }, async (tui) => {
+    await tui.waitFor((t) => (t.match(/\bidle\b/g) ?? []).length >= 8, 60_000, 'eight agents done with their output');
+    await sleep(1000);
+    return rssMiB(tui.pid);
+  });
+  rows.push({ figure: '(d) supervisor RSS, 8 agents after 400 KB of output each', value: `${rss.toFixed(0)} MiB`, target: '≤ 250 MB', ok: rss <= 250 });
+}
+
+function printTable(): void {
+  const w = Math.max(...rows.map((r) => r.figure.length));
+  const v = Math.max(...rows.map((r) => r.value.length));
+  const t = Math.max(...rows.map((r) => r.target.length));
+  const out = [`${'figure'.padEnd(w)}  ${'value'.padStart(v)}  ${'target'.padEnd(t)}  met`];
+  for (const r of rows) out.push(`${r.figure.padEnd(w)}  ${r.value.padStart(v)}  ${r.target.padEnd(t)}  ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+if (!existsSync(CLI)) {
+  process.stderr.write('dist/cli.js is missing: run `npm run build` first\n');
+  process.exit(2);
+}
+for (const [name, part] of [['first frame', firstFrame], ['streaming', streaming], ['idle', idle], ['memory', memory]] as const) {
+  log(`${name}…`);
+  await part();
+}
+printTable();
+process.exit(0);

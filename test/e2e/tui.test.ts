@@ -1,0 +1,196 @@
+// The built `supervise` in a real terminal (tmux), driven by keys and checked by what a person
+// would see: sidebar, live pane, selecting, attaching and typing, detaching, the handoff view,
+// sync, and quitting with every agent process gone and the terminal restored.
+// Needs `npm run build` first (the test script builds before it runs the tests).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handoffTemplate } from '../../src/handoff/template.js';
+import { FAKE_AGENT, readNdjson } from '../helpers/fakeAgent.js';
+import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
+import { waitFor } from '../helpers/wait.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One tmux server of our own (its own socket), so nothing else's sessions are touched. */
+class Tmux {
+  readonly socket = `supervise-e2e-${process.pid}-${Date.now()}`;
+  readonly session = 'tui';
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  start(cwd: string, script: string): void {
+    this.tmux('new-session', '-d', '-s', this.session, '-x', '120', '-y', '36', '-c', cwd, `sh ${script}`);
+  }
+
+  /** Keys by tmux name (`Enter`, `C-]`, `q`). */
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', this.session, ...keys);
+  }
+
+  /** Pastes `text` the way a terminal does: wrapped in bracketed-paste markers when the app asked for them. */
+  paste(text: string): void {
+    this.tmux('set-buffer', '-b', 'e2e', text);
+    this.tmux('paste-buffer', '-p', '-d', '-b', 'e2e', '-t', this.session);
+  }
+
+  /** Text typed literally. */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', this.session, '-l', text);
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', this.session);
+  }
+
+  async until(test: (screen: string) => boolean, what: string, timeout = 15_000): Promise<string> {
+    let last = '';
+    return waitFor(
+      () => {
+        last = this.screen();
+        return test(last) ? last : undefined;
+      },
+      { timeout, interval: 50, message: () => `${what}; the screen was:\n${last}` },
+    );
+  }
+
+  kill(): void {
+    try {
+      this.tmux('kill-session', '-t', this.session);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const AGENTS = [
+  { name: 'alpha', flags: ['--fake-interactive'] },
+  { name: 'beta', flags: ['--fake-interactive'] },
+  { name: 'gamma', flags: ['--fake-work', '200'] },
+];
+
+describe.skipIf(!hasTmux())('supervise in a terminal', () => {
+  let repo: TempRepo;
+  let records: string;
+  const tmux = new Tmux();
+
+  beforeAll(() => {
+    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    repo = makeTempRepo();
+    records = realpathSync(mkdtempSync(join(tmpdir(), 'supervise-e2e-records-')));
+    const q = (s: string) => JSON.stringify(s);
+    const agents = AGENTS.map((a) =>
+      [
+        `  - name: ${a.name}`,
+        '    preset: custom',
+        `    task: ${q(`be ${a.name}`)}`,
+        `    command: [${[process.execPath, FAKE_AGENT, '--fake-record', join(records, `${a.name}.json`), ...a.flags].map(q).join(', ')}]`,
+      ].join('\n'),
+    );
+    writeFileSync(join(repo.dir, 'agents.yaml'), `version: 1\nproject: E2E\nagents:\n${agents.join('\n')}\n`);
+    writeFileSync(join(repo.dir, 'HANDOFF.md'), handoffTemplate({ project: 'E2E' }));
+    writeFileSync(join(repo.dir, '.gitignore'), '.supervise/\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'agents');
+    // Ink draws nothing when it believes it runs under CI, so those variables stay out.
+    const script = join(records, 'run.sh');
+    writeFileSync(
+      script,
+      [
+        "printf 'before the TUI\\n'",
+        `env -u CI -u CONTINUOUS_INTEGRATION ${q(process.execPath)} ${q(CLI)}`,
+        "printf 'supervise exited %s\\n' \"$?\"",
+        'exec sleep 600',
+      ].join('\n'),
+    );
+    tmux.start(repo.dir, script);
+  });
+
+  afterAll(() => {
+    tmux.kill();
+    repo?.cleanup();
+    if (records) rmSync(records, { recursive: true, force: true });
+  });
+
+  it('lists the agents with their statuses and shows the focused agent’s output', async () => {
+    await tmux.until((s) => s.includes('┌ agents'), 'the sidebar');
+    await tmux.until((s) => /1 […●◐○] alpha/.test(s) && /2 […●◐○] beta/.test(s), 'alpha and beta in the sidebar');
+    await tmux.until((s) => /3 ✓ gamma\s+exit 0/.test(s), 'gamma exited 0');
+    await tmux.until((s) => s.includes('┌ alpha · agent/alpha') && s.includes('fake-agent · alpha'), 'alpha’s pane with its output');
+    expect(tmux.screen()).toContain('q quit');
+  });
+
+  it('selects the second agent with 2, attaches with enter, and what is typed reaches it', async () => {
+    tmux.keys('2');
+    await tmux.until((s) => s.includes('┌ beta · agent/beta'), 'beta’s pane');
+    await tmux.until((s) => /2 ○ beta\s+idle/.test(s), 'beta waiting at its prompt');
+    tmux.keys('Enter');
+    await tmux.until((s) => s.includes('ATTACHED'), 'the attached marker');
+    tmux.type('hello-e2e');
+    tmux.keys('Enter');
+    await tmux.until((s) => s.includes('echo: hello-e2e'), 'beta’s echo');
+    // beta never asked for bracketed paste: the paste reaches it without the markers.
+    tmux.paste('pasted-line');
+    tmux.keys('Enter');
+    await tmux.until((s) => /echo: pasted-line\s*│/.test(s), 'the pasted line’s echo, unwrapped');
+    const events = readNdjson<{ type: string; line?: string }>(join(records, 'beta.json.events'));
+    expect(events.filter((e) => e.type === 'input').map((e) => e.line)).toEqual(['hello-e2e', 'pasted-line']);
+    expect(readNdjson<{ type: string }>(join(records, 'alpha.json.events')).some((e) => e.type === 'input')).toBe(false);
+  });
+
+  it('detaches with ctrl-]', async () => {
+    tmux.keys('C-]');
+    await tmux.until((s) => !s.includes('ATTACHED') && s.includes('enter attach'), 'the panes key bar again');
+  });
+
+  it('shows the merged handoff with h and goes back with esc', async () => {
+    tmux.keys('h');
+    await tmux.until((s) => s.includes('Team handoff') && /team\s+\| alpha \| beta \| gamma/.test(s), 'the handoff view');
+    await tmux.until((s) => /Blockers\s+[█░]+ \d+\/\d+/.test(s), 'a section token bar');
+    tmux.keys('Escape');
+    await tmux.until((s) => !s.includes('Team handoff') && s.includes('┌ beta · agent/beta'), 'the panes again');
+  });
+
+  it('reports the sync', async () => {
+    tmux.keys('s');
+    await tmux.until((s) => /synced \d+ worktrees?, nudged \d+/.test(s), 'the sync report');
+  });
+
+  it('quits with q and y: the terminal is restored and no agent process remains', async () => {
+    const pids = AGENTS.map((a) => (JSON.parse(readFileSync(join(records, `${a.name}.json`), 'utf8')) as { pid: number }).pid);
+    expect(pids.filter(alive).length).toBeGreaterThan(0);
+    tmux.keys('q');
+    await tmux.until((s) => s.includes('stop them and quit? (y/n)'), 'the quit question');
+    tmux.keys('y');
+    const screen = await tmux.until((s) => s.includes('supervise exited'), 'supervise to exit', 30_000);
+    expect(screen).toContain('supervise exited 0');
+    expect(screen).toContain('before the TUI');
+    expect(screen).not.toContain('┌ agents');
+    await waitFor(() => pids.every((pid) => !alive(pid)), { message: () => `agent processes gone: ${pids.filter(alive).join(', ')} still alive` });
+    const state = JSON.parse(readFileSync(join(repo.dir, '.supervise', 'state.json'), 'utf8')) as { agents: { name: string; status: string }[] };
+    expect(state.agents.map((a) => `${a.name} ${a.status}`)).toEqual(['alpha stopped', 'beta stopped', 'gamma exited']);
+  });
+});
