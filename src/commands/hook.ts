@@ -64,7 +64,7 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
     const text = await readText(join(record.worktree, record.handoffFile));
     const verdict = stopVerdict({
       text,
-      unchanged: text !== undefined && hashText(text) === record.injectedHash,
+      unchanged: text !== undefined && hashText(text) === record.injectedHash && !record.updatedBeforeSync,
       handoffFile: record.handoffFile,
       limits: record.limits,
       enforce: record.enforce,

@@ -45,6 +45,12 @@ describe('diffStat', () => {
       removed: 2,
     });
     expect(await repo.changedFiles(path, base)).toEqual(stat.files);
+    // Files the supervisor writes itself are left out of paths and counts alike.
+    expect(await repo.diffStat(path, base, new Set(['README.md', 'notes.md']))).toEqual({
+      files: ['blob.bin', 'committed.ts', 'lib.ts'],
+      added: 2 + 1,
+      removed: 2,
+    });
   });
 
   it('measures from the merge base, so commits on main after the fork do not count', async () => {

@@ -19,13 +19,13 @@ const BINARY_PROBE_BYTES = 8000;
 const READ_CONCURRENCY = 16;
 
 /** Parse `git diff --numstat -z --no-renames`: `added\tremoved\tpath\0`, `-` for binaries. */
-export function parseNumstat(out: string): DiffStat {
+export function parseNumstat(out: string, exclude: ReadonlySet<string> = new Set()): DiffStat {
   const files: string[] = [];
   let added = 0;
   let removed = 0;
   for (const rec of out.split('\0')) {
     const m = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(rec);
-    if (!m) continue;
+    if (!m || exclude.has(m[3]!)) continue;
     if (m[1] !== '-') added += Number(m[1]);
     if (m[2] !== '-') removed += Number(m[2]);
     files.push(m[3]!);
@@ -70,33 +70,34 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 /**
  * Tracked changes against the merge base of `baseCommit` and HEAD — commits, staged and
  * unstaged alike, as one diff against the working tree — plus untracked files outside
- * .gitignore, whose lines count as added. `worktree` must be the worktree's top directory.
+ * .gitignore, whose lines count as added. `worktree` must be the worktree's top directory;
+ * `exclude` lists repository-relative paths left out (files the supervisor itself writes).
  */
-export async function diffStat(git: GitRunner, worktree: string, baseCommit: string): Promise<DiffStat> {
+export async function diffStat(git: GitRunner, worktree: string, baseCommit: string, exclude: ReadonlySet<string> = new Set()): Promise<DiffStat> {
   revision(baseCommit, 'base');
   const [tracked, untracked] = await Promise.all([
-    trackedNumstat(git, worktree, baseCommit),
+    trackedNumstat(git, worktree, baseCommit, exclude),
     git.run(worktree, ['ls-files', '--others', '--exclude-standard', '--full-name', '-z']).catch((err: unknown) => {
       throw wrap(err, worktree);
     }),
   ]);
-  const extra = untracked.stdout.split('\0').filter((p) => p !== '' && !p.endsWith('/'));
+  const extra = untracked.stdout.split('\0').filter((p) => p !== '' && !p.endsWith('/') && !exclude.has(p));
   const lines = await mapLimit(extra, READ_CONCURRENCY, (p) => countLines(join(worktree, p)));
   const files = [...new Set([...tracked.files, ...extra])].sort();
   return { files, added: tracked.added + lines.reduce((a, b) => a + b, 0), removed: tracked.removed };
 }
 
-async function trackedNumstat(git: GitRunner, worktree: string, baseCommit: string): Promise<DiffStat> {
+async function trackedNumstat(git: GitRunner, worktree: string, baseCommit: string, exclude: ReadonlySet<string>): Promise<DiffStat> {
   const args = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv'];
   try {
-    return parseNumstat((await git.run(worktree, [...args, '--merge-base', baseCommit, '--'])).stdout);
+    return parseNumstat((await git.run(worktree, [...args, '--merge-base', baseCommit, '--'])).stdout, exclude);
   } catch (err) {
     // No merge base (unrelated history): compare with the base itself.
     if (!(err instanceof GitExit) || !/merge base/i.test(err.stderr)) throw wrap(err, worktree);
     const out = await git.run(worktree, [...args, baseCommit, '--']).catch((e: unknown) => {
       throw wrap(e, worktree);
     });
-    return parseNumstat(out.stdout);
+    return parseNumstat(out.stdout, exclude);
   }
 }
 

@@ -111,13 +111,13 @@ export class GitRepo {
   }
 
   /** Changes of a worktree since it left `baseCommit`: committed, staged, unstaged and untracked. */
-  async diffStat(worktreePath: string, baseCommit: string): Promise<DiffStat> {
-    return diffStat(this.git, worktreePath, baseCommit);
+  async diffStat(worktreePath: string, baseCommit: string, exclude?: ReadonlySet<string>): Promise<DiffStat> {
+    return diffStat(this.git, worktreePath, baseCommit, exclude);
   }
 
   /** The sorted paths diffStat reports. */
-  async changedFiles(worktreePath: string, baseCommit: string): Promise<string[]> {
-    return (await diffStat(this.git, worktreePath, baseCommit)).files;
+  async changedFiles(worktreePath: string, baseCommit: string, exclude?: ReadonlySet<string>): Promise<string[]> {
+    return (await diffStat(this.git, worktreePath, baseCommit, exclude)).files;
   }
 
   /** Paths that would conflict when merging `branchA` and `branchB`; [] when they merge cleanly. */

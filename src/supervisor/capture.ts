@@ -21,6 +21,8 @@ export interface CaptureInput {
   injectedHash: string;
   /** The handoff as it was given to the agent, so an old copy cannot bring back what left the team's. */
   injectedText?: string;
+  /** The agent updated its handoff before a sync overwrote it with the team's. */
+  updatedBeforeSync?: boolean;
   /** Final status word for the team's Current State. */
   status: string;
   /** Files changed since base (from git), supervisor files already left out. */
@@ -45,12 +47,13 @@ export async function captureHandoff(team: TeamContext, input: CaptureInput): Pr
   } catch {
     text = undefined;
   }
-  const updated = text !== undefined && hashText(text) !== input.injectedHash;
+  const changed = text !== undefined && hashText(text) !== input.injectedHash;
+  const updated = text !== undefined && (changed || Boolean(input.updatedBeforeSync));
   const report = validateHandoff(text ?? '', team.limits);
   const historyFile = await writeHistory(historyDir(team.root), input.agent, briefText(input, text, updated, report));
   let conflicts: Conflict[] = [];
   // An unchanged copy of the team handoff adds nothing; the status line still records the stop.
-  const handoff = parseHandoff(updated && text !== undefined ? text : '');
+  const handoff = parseHandoff(changed && text !== undefined ? text : '');
   const base = input.injectedText === undefined ? undefined : parseHandoff(input.injectedText);
   const agent = { agent: input.agent, branch: input.branch, status: statusLine(input.status, updated), handoff, base, files: input.files };
   const merged = await mergeIntoTeam(team, [agent], `${input.agent}-exit`, input.others);

@@ -18,6 +18,8 @@ export interface AgentRecord {
   handoffFile: string;
   /** sha256 of the handoff as injected (or last synced) into the worktree. */
   injectedHash: string;
+  /** The agent had updated its handoff before a sync overwrote it (so unchanged since then is fine). */
+  updatedBeforeSync?: boolean;
   enforce: Enforce;
   limits: HandoffLimits;
   /** The team handoff at the repository root. */

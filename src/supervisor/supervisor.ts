@@ -68,6 +68,8 @@ interface Run {
   session?: Session;
   injectedHash: string;
   injectedText?: string;
+  /** The agent had updated its handoff when a sync overwrote it: that update counts at capture. */
+  updatedBeforeSync: boolean;
   stopRequested: boolean;
   quietTimer?: NodeJS.Timeout;
   typeAfterStart?: string;
@@ -95,6 +97,21 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       teamPath: loaded.handoffPath,
       limits: { budget: loaded.config.handoff.budget, encoding: loaded.config.handoff.encoding },
     };
+    // Agents are known (as `starting`) from the start, so a UI can draw them before any worktree exists.
+    for (const agent of loaded.config.agents) {
+      const state: AgentState = {
+        name: agent.name,
+        preset: agent.preset,
+        task: agent.task,
+        branch: agent.branch,
+        worktree: join(loaded.worktreeRoot, agent.name),
+        status: 'starting',
+        startedAt: Date.now(),
+        handoffCaptured: false,
+        warnings: [],
+      };
+      this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false, updatedBeforeSync: false });
+    }
   }
 
   /** Checks the repository and base; creates nothing. */
@@ -117,24 +134,9 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   async start(): Promise<void> {
     const { loaded } = this.opts;
     const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
-    const worktrees = await this.git.ensureWorktrees(specs, this.baseCommit);
+    await this.git.ensureWorktrees(specs, this.baseCommit);
     await mkdir(supervisorDir(loaded.root), { recursive: true });
     this.channel = await HookChannel.listen(socketPathFor(loaded.root), (r) => this.onHook(r));
-    for (const agent of loaded.config.agents) {
-      const wt = worktrees.find((w) => w.name === agent.name)!;
-      const state: AgentState = {
-        name: agent.name,
-        preset: agent.preset,
-        task: agent.task,
-        branch: agent.branch,
-        worktree: wt.path,
-        status: 'starting',
-        startedAt: Date.now(),
-        handoffCaptured: false,
-        warnings: [],
-      };
-      this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false });
-    }
     for (const run of this.runs.values()) await this.launch(run);
   }
 
@@ -175,6 +177,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     run.session?.dispose();
     run.session = undefined;
     run.stopRequested = false;
+    run.updatedBeforeSync = false;
     run.captured = undefined;
     Object.assign(run.state, {
       status: 'starting',
@@ -196,6 +199,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const result = await syncTeam(this.team, this.syncAgents(), { writeWorktrees: true });
     for (const w of result.written) {
       const run = this.runs.get(w.agent)!;
+      if (result.changed.includes(w.agent)) run.updatedBeforeSync = true;
       run.injectedHash = w.hash;
       run.injectedText = w.text;
       await this.rewriteRecordHash(run);
@@ -374,6 +378,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         handoffFile,
         injectedHash: run.injectedHash,
         injectedText: run.injectedText,
+        updatedBeforeSync: run.updatedBeforeSync,
         status: statusText(state),
         files: state.diff?.files ?? [],
         others: [...this.runs.values()]
@@ -391,9 +396,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
 
   private async refreshDiff(run: Run): Promise<void> {
     try {
-      const stat = await this.git.diffStat(run.state.worktree, this.baseCommit);
-      const own = ownFiles(this.opts.loaded.config.handoff.file);
-      run.state.diff = { files: stat.files.filter((f) => !own.has(f)), added: stat.added, removed: stat.removed };
+      run.state.diff = await this.git.diffStat(run.state.worktree, this.baseCommit, ownFiles(this.opts.loaded.config.handoff.file));
     } catch {
       // a worktree removed under our feet: keep the last figures
     }
@@ -401,7 +404,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
 
   private async rewriteRecordHash(run: Run): Promise<void> {
     const rec = await readAgentRecord(this.opts.loaded.root, run.config.name);
-    if (rec) await writeAgentRecord(this.opts.loaded.root, { ...rec, injectedHash: run.injectedHash });
+    if (rec) await writeAgentRecord(this.opts.loaded.root, { ...rec, injectedHash: run.injectedHash, updatedBeforeSync: run.updatedBeforeSync });
   }
 
   private apply(run: Run, event: StatusEvent): void {

@@ -30,6 +30,8 @@ export interface SyncResult {
   conflicts: Conflict[];
   /** Agents whose worktree holds a handoff, merged (an unchanged one adds nothing). */
   merged: string[];
+  /** Of those, the agents whose handoff had changed since it was last written into the worktree. */
+  changed: string[];
   /** Agents whose worktree now holds the team handoff, with the hash written. */
   written: { agent: string; hash: string; text: string }[];
   removed: number;
@@ -69,7 +71,7 @@ export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { w
       written.push({ agent: a.agent, hash: hashText(merged.text), text: merged.text });
     }
   }
-  return { text: merged.text, conflicts: merged.conflicts, merged: reads.map((r) => r.agent.agent), written, removed: merged.removed, historyFile: merged.historyFile };
+  return { text: merged.text, conflicts: merged.conflicts, merged: reads.map((r) => r.agent.agent), changed: reads.filter((r) => !r.unchanged).map((r) => r.agent.agent), written, removed: merged.removed, historyFile: merged.historyFile };
 }
 
 async function readText(path: string): Promise<string | undefined> {

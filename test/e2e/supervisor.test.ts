@@ -48,6 +48,17 @@ async function start(yaml: string): Promise<{ t: Team; sup: Supervisor; seen: Ma
 
 const status = (sup: Supervisor, name: string) => sup.agents().find((a) => a.name === name)!.status;
 
+describe('Supervisor.create', () => {
+  it('knows its agents, as starting, before any worktree exists', async () => {
+    const t = makeTeam('version: 1\nproject: Early\nagents:\n  - name: solo\n    task: t\n    preset: custom\n    command: [FAKE]\n');
+    teams.push(t);
+    const loaded = await loadConfig(join(t.repo.dir, 'agents.yaml'));
+    const sup = await Supervisor.create({ loaded, spawner: new NodePtySpawner(), env: t.env, cols: 80, rows: 24, nodePath: process.execPath, cliPath: CLI });
+    expect(sup.agents().map((a) => [a.name, a.status, a.worktree])).toEqual([['solo', 'starting', join(t.repo.dir, '.supervise', 'worktrees', 'solo')]]);
+    expect(t.repo.git('worktree', 'list')).not.toContain('solo');
+  });
+});
+
 describe('Claude Code statuses come from its hooks', () => {
   it('starting → working → idle, session id stored, restart resumes it with a fresh handoff', async () => {
     const { t, sup, seen } = await start(`version: 1
@@ -116,6 +127,9 @@ agents:
     const view = await sup.handoffView();
     expect(view.team.text).toContain('Do beta');
     expect(view.agents.map((a) => a.name)).toEqual(['alpha', 'beta']);
+    // alpha updated its handoff before the sync overwrote it: stopping now is not "not updated".
+    await sup.stopAgent('alpha');
+    expect(sup.agents().find((a) => a.name === 'alpha')).toMatchObject({ status: 'stopped', handoffCaptured: true, handoffUpdated: true });
   });
 });
 
