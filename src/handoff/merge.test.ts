@@ -184,4 +184,14 @@ describe('mergeHandoffs, one agent at a time', () => {
     const a = parseHandoff('## Key Decisions\n- Use a real database for the session store\n');
     expect(mergeHandoffs(team, [{ agent: 'a', branch: 'b', handoff: a }]).conflicts).toEqual([]);
   });
+
+  it('logs a skipped Blocker even when its words also make a line of another section', () => {
+    const backend = parseHandoff('## Current State\n- JWT\n');
+    const other = parseHandoff('## Blockers\n- JWT (@backend)\n');
+    const r = mergeHandoffs(parseHandoff(''), [
+      { agent: 'backend', branch: 'b', handoff: backend },
+      { agent: 'other', branch: 'o', handoff: other },
+    ]);
+    expect(r.removed.filter((g) => g.section === 'Blockers').flatMap((g) => g.items.map((i) => i.text))).toEqual(['JWT']);
+  });
 });

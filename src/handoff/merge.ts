@@ -170,7 +170,7 @@ export function mergeHandoffs(root: Handoff, agents: AgentHandoff[], opts: Merge
       if (!rootPre.includes(line)) removed.add('(preamble)', 'outside any section', { text: line, marker: 'bullet' });
     }
   }
-  const presentKeys = new Set(sections.flatMap((s) => s.items.map((it) => normalizeText(it.text))));
+  const presentKeys = new Set(sections.flatMap((s) => s.items.map((it) => `${s.name}\u0000${normalizeText(it.text)}`)));
   return { handoff, conflicts, removed: removed.result(presentKeys) };
 }
 

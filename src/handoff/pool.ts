@@ -70,11 +70,15 @@ export class RemovedLog {
     g.items.push(item);
   }
 
-  /** The groups, leaving out items whose text is still in the handoff (`present` keys). */
+  /**
+   * The groups, leaving out items whose text is still in the same section of the handoff
+   * (`present` holds `section \0 key`). Presence elsewhere does not count: a Blocker whose words
+   * also make a Current State line would otherwise vanish without a trace.
+   */
   result(present: Set<string>): RemovedItems[] {
     const out: RemovedItems[] = [];
     for (const g of this.groups.values()) {
-      const items = g.items.filter((it) => !present.has(normalizeText(it.text)));
+      const items = g.items.filter((it) => !present.has(`${g.section}\u0000${normalizeText(it.text)}`));
       if (items.length) out.push({ ...g, items });
     }
     return out;
