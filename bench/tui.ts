@@ -6,7 +6,8 @@
  *       frames per second drawn
  *   (c) supervisor CPU with 4 idle agents
  *   (d) supervisor RSS with 8 agents that have produced output
- * Build first (`npm run build`), then: node scripts/run.mjs bench/tui.ts [seconds]
+ * Build first (`npm run build`), then: node scripts/run.mjs bench/tui.ts [seconds] [part...]
+ * where a part is `first`, `streaming`, `idle` or `memory` (default: all of them).
  */
 import { existsSync } from 'node:fs';
 import { contentOf, computeLayout } from '../src/ui/layout.js';
@@ -134,7 +135,9 @@ if (!existsSync(CLI)) {
   process.stderr.write('dist/cli.js is missing: run `npm run build` first\n');
   process.exit(2);
 }
+const only = process.argv.slice(3);
 for (const [name, part] of [['first frame', firstFrame], ['streaming', streaming], ['idle', idle], ['memory', memory]] as const) {
+  if (only.length > 0 && !only.some((o) => name.startsWith(o))) continue;
   log(`${name}…`);
   await part();
 }

@@ -25,9 +25,10 @@ async function run(draw: boolean): Promise<string> {
   const out = {
     columns: COLS + 34,
     rows: ROWS + 5,
-    write(s: string) {
+    write(s: string | Uint8Array) {
       bytes += Buffer.byteLength(s);
-      writeSync(fd, s);
+      if (typeof s === 'string') writeSync(fd, s);
+      else writeSync(fd, s);
     },
   };
   const session = new Session({

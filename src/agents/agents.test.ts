@@ -72,6 +72,12 @@ describe('mergeClaudeSettings', () => {
     expect(once.permissions).toEqual({ allow: ['Bash(ls)', ...handoffPermissions('HANDOFF.md')], deny: ['Read(.env)'] });
   });
 
+  it('allows the handoff with the one rule Claude Code honours for Write and Edit: Edit(<path relative to the worktree>)', () => {
+    expect(handoffPermissions('HANDOFF.md')).toEqual(['Edit(HANDOFF.md)']);
+    expect(handoffPermissions('./docs/HANDOFF.md')).toEqual(['Edit(docs/HANDOFF.md)']);
+    expect(handoffPermissions('HANDOFF.md').some((r) => r.startsWith('Write('))).toBe(false);
+  });
+
   it('quotes paths for the shell', () => {
     expect(hookCommand('/usr/bin/node', "/opt/it's here/cli.js", 'stop', 'be', '/r')).toBe(
       `'/usr/bin/node' '/opt/it'\\''s here/cli.js' hook stop --agent 'be' --root '/r' # handoff-supervisor`,

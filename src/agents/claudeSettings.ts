@@ -44,9 +44,13 @@ export function hookCommand(nodePath: string, cliPath: string, verb: HookVerb, a
   return `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook ${verb} --agent ${shellQuote(agent)} --root ${shellQuote(root)} ${MARKER}`;
 }
 
-/** Permission rules that let the agent read and edit its handoff without a prompt. */
+/**
+ * Permission rules that let the agent write and edit its handoff without a prompt. In Claude Code
+ * an `Edit(...)` rule covers both Edit and Write (a `Write(...)` rule matches nothing), the path is
+ * relative to the worktree, and reading inside the project needs no rule.
+ */
 export function handoffPermissions(handoffFile: string): string[] {
-  return [`Read(${handoffFile})`, `Edit(${handoffFile})`, `Write(${handoffFile})`];
+  return [`Edit(${handoffFile.replace(/^\.\//, '')})`];
 }
 
 /** Merges our hooks and permissions into existing settings (pure). */

@@ -2,10 +2,12 @@
  * The TUI's effects, outside React: runs the router's commands against the supervisor, feeds
  * supervisor events into the store, keeps the PTY sizes and the compositor's panes in line with
  * the layout, and runs the only timers (message expiry, elapsed-time redraws) — each one-shot,
- * none while nothing can change.
+ * none while nothing can change. Elapsed times tick without a chrome render: the store's clock
+ * moves quietly and the compositor redraws the rows that show it.
  */
 import type { Disposable } from '../session/events.js';
-import type { PaneSpec } from './compositor/index.js';
+import { clockRows } from './clock.js';
+import type { PaneSpec, TextRow } from './compositor/index.js';
 import type { Command, Keymap } from './keys/keymap.js';
 import { InputRouter, type RouterTarget, type RouterView } from './keys/router.js';
 import { agentSizes, hasTerminal, visibleSlots } from './panes.js';
@@ -19,6 +21,8 @@ import type { TuiSupervisor } from './types.js';
 export interface PaneSink {
   setPanes(panes: PaneSpec[]): void;
   markDirty(id: string): void;
+  /** The chrome rows that show elapsed times, as they should read now (see clock.ts). */
+  setChrome?(rows: TextRow[]): void;
 }
 
 export interface ControllerDeps {
@@ -59,6 +63,7 @@ export class TuiController {
     this.prev = deps.store.getState();
     this.unsubscribe = deps.store.subscribe(() => this.afterChange());
     this.syncOutside(this.prev, true);
+    this.deps.panes.setChrome?.(clockRows(this.prev, deps.keymap.detachKey));
     this.scheduleTick(this.prev);
   }
 
@@ -287,6 +292,7 @@ export class TuiController {
     this.prev = next;
     if (prev.attached !== next.attached) this.deps.write(next.attached ? BRACKETED_PASTE_ON : BRACKETED_PASTE_OFF);
     this.syncOutside(next, false);
+    this.deps.panes.setChrome?.(clockRows(next, this.deps.keymap.detachKey));
     if (prev.agents !== next.agents || prev.now !== next.now) this.scheduleTick(next);
   }
 
@@ -335,7 +341,17 @@ export class TuiController {
     const now = this.now();
     const wait = nextElapsedChange(state.agents, now);
     if (wait === undefined) return;
-    this.tickTimer = setTimeout(() => this.deps.store.dispatch({ type: 'tick', now: this.now() }), wait + 5);
+    this.tickTimer = setTimeout(() => this.tick(), wait + 5);
+  }
+
+  private tick(): void {
+    if (this.disposed) return;
+    const { store } = this.deps;
+    store.advance({ type: 'tick', now: this.now() });
+    const state = store.getState();
+    this.prev = state;
+    this.deps.panes.setChrome?.(clockRows(state, this.deps.keymap.detachKey));
+    this.scheduleTick(state);
   }
 }
 

@@ -5,6 +5,8 @@
  * agent on the normal screen with a visible line, so a slow agent never leaves the terminal in
  * raw mode. Exit code: 0, or 1 when an agent failed (exited non-zero or crashed).
  */
+// First: it hides CI variables from Ink while Ink loads (see ciEnv.ts).
+import { restoreCiEnv } from './ciEnv.js';
 import { closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { createElement } from 'react';
@@ -39,6 +41,7 @@ const RESIZE_REPAINT_MS = 60;
 
 /** Runs the TUI until the user quits; resolves with the exit code. */
 export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions = {}): Promise<number> {
+  restoreCiEnv();
   const { stdin, stdout } = process;
   const now = Date.now();
   const placeholders: AgentState[] = loaded.config.agents.map((a) => ({

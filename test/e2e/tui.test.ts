@@ -115,13 +115,13 @@ describe.skipIf(!hasTmux())('supervise in a terminal', () => {
     writeFileSync(join(repo.dir, '.gitignore'), '.supervise/\n');
     repo.git('add', '-A');
     repo.git('commit', '-q', '-m', 'agents');
-    // Ink draws nothing when it believes it runs under CI, so those variables stay out.
+    // Run as under CI (CI=true): the TUI must draw in a real terminal all the same.
     const script = join(records, 'run.sh');
     writeFileSync(
       script,
       [
         "printf 'before the TUI\\n'",
-        `env -u CI -u CONTINUOUS_INTEGRATION ${q(process.execPath)} ${q(CLI)}`,
+        `env CI=true CONTINUOUS_INTEGRATION=true ${q(process.execPath)} ${q(CLI)}`,
         "printf 'supervise exited %s\\n' \"$?\"",
         'exec sleep 600',
       ].join('\n'),

@@ -2,7 +2,7 @@
 // build a throw-away HOME and git repo it starts in without onboarding or network, and run it
 // in a real PTY whose screen is rendered by @xterm/headless.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -263,4 +263,28 @@ export class PtyScreen {
 
 function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A `bin` dir under `dir` whose `claude` links to the real CLI, to put first on PATH for the `claude` preset. */
+export async function claudeBinDir(claudePath: string, dir: string): Promise<string> {
+  const bin = join(dir, 'claude-bin');
+  await mkdir(bin, { recursive: true });
+  await symlink(claudePath, join(bin, 'claude'));
+  return bin;
+}
+
+/** Git's identity for commits the supervisor makes under a temp HOME that has no `~/.gitconfig`. */
+export const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+/** Skips a suite loudly when the CLI cannot be installed, or fails it under SUPERVISE_REQUIRE_CLAUDE=1. */
+export function skipReason(found: Awaited<ReturnType<typeof findClaude>>, suite: string): string | undefined {
+  if (!('skipped' in found)) return undefined;
+  if (process.env.SUPERVISE_REQUIRE_CLAUDE === '1') throw new Error(`SUPERVISE_REQUIRE_CLAUDE=1 but ${found.skipped}`);
+  console.warn(`\n!!! ${suite} SKIPPED: ${found.skipped}\n`);
+  return found.skipped;
 }

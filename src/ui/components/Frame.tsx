@@ -19,15 +19,18 @@ export interface FrameProps {
   children?: ReactNode;
 }
 
-/** A titled frame of exactly `width` × `height` cells. */
-export function Frame({ width, height, title, borderColor, focused, color, children }: FrameProps) {
+/** The top edge of a frame `width` cells wide, its title in it; also drawn by the clock overlay. */
+export function frameTop(width: number, title: Line, opts: Pick<FrameProps, 'borderColor' | 'focused' | 'color'>): Line {
   const inner = Math.max(width - 2, 0);
   const shown = clipLine(title, Math.max(inner - 2, 0));
   const fill = Math.max(inner - lineWidth(shown) - (shown.length ? 2 : 0), 0);
-  const edge = { color: borderColor, bold: focused && !color };
-  const top: Line = shown.length
-    ? [seg('┌ ', edge), ...shown, seg(` ${'─'.repeat(fill)}┐`, edge)]
-    : [seg(`┌${'─'.repeat(inner)}┐`, edge)];
+  const edge = { color: opts.borderColor, bold: opts.focused && !opts.color };
+  return shown.length ? [seg('┌ ', edge), ...shown, seg(` ${'─'.repeat(fill)}┐`, edge)] : [seg(`┌${'─'.repeat(inner)}┐`, edge)];
+}
+
+/** A titled frame of exactly `width` × `height` cells. */
+export function Frame({ width, height, title, borderColor, focused, color, children }: FrameProps) {
+  const top = frameTop(width, title, { borderColor, focused, color });
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0}>
       <StyledLine line={top} color={color} />

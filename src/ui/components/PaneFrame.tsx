@@ -39,9 +39,14 @@ export interface PaneFrameProps extends PaneTitleOptions {
   color: boolean;
 }
 
+/** The border colour of an agent's frame. */
+export function paneBorderColor(attached: boolean, focused: boolean): string {
+  return attached ? 'yellow' : focused ? 'cyan' : 'gray';
+}
+
 /** The agent's frame; a `starting…` note inside until it has a terminal. */
 export function PaneFrame({ agent, width, height, focused, color, ...title }: PaneFrameProps) {
-  const borderColor = title.attached ? 'yellow' : focused ? 'cyan' : 'gray';
+  const borderColor = paneBorderColor(title.attached, focused);
   return (
     <Frame width={width} height={height} title={paneTitle(agent, title)} borderColor={borderColor} focused={focused} color={color}>
       {hasTerminal(agent) ? null : (

@@ -1,8 +1,9 @@
+import { ChromeRows } from './chrome.js';
 import { FrameWriter } from './writer.js';
 import { PaneView } from './pane.js';
 import { RowReader } from './read.js';
 import { RESET_STYLE, RESTORE_CURSOR, SAVE_CURSOR } from './sgr.js';
-import type { PaneSpec, TerminalOutput } from './types.js';
+import type { PaneSpec, TerminalOutput, TextRow } from './types.js';
 
 export interface CompositorOptions {
   /** Frames per second at most (default 30). */
@@ -24,6 +25,8 @@ export class PaneCompositor {
   private readonly reader = new RowReader();
   private views: PaneView[] = [];
   private readonly dirty = new Set<string>();
+  private readonly chrome = new ChromeRows();
+  private chromeDirty = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFrameAt = -Infinity;
   private cols: number;
@@ -65,9 +68,20 @@ export class PaneCompositor {
     this.schedule();
   }
 
+  /** Chrome rows drawn with the panes (the clocks), as they should read now; drawn when they change. */
+  setChrome(rows: TextRow[]): void {
+    if (this.disposed) return;
+    if (this.chrome.set(rows)) {
+      this.chromeDirty = true;
+      this.schedule();
+    }
+  }
+
   /** The chrome was just repainted (maybe over the panes): every pane is drawn in full next frame. */
   invalidate(): void {
     if (this.disposed) return;
+    this.chrome.forget();
+    this.chromeDirty = true;
     for (const view of this.views) {
       view.forget();
       this.dirty.add(view.spec.id);
@@ -83,7 +97,7 @@ export class PaneCompositor {
     if (this.disposed) return '';
     if (full) this.invalidate();
     this.cancelTimer();
-    return this.compose();
+    return this.compose() ? this.writer.text() : '';
   }
 
   dispose(): void {
@@ -99,7 +113,7 @@ export class PaneCompositor {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.dirty.size === 0) return;
+    if (this.timer !== undefined || (this.dirty.size === 0 && !this.chromeDirty)) return;
     const delay = Math.max(0, this.lastFrameAt + this.interval - performance.now());
     this.timer = setTimeout(this.onTimer, delay);
   }
@@ -112,8 +126,8 @@ export class PaneCompositor {
       this.schedule();
       return;
     }
-    const frame = this.compose();
-    if (frame !== '') this.out.write(frame);
+    // Bytes as composed: no decoding to a string only for the stream to encode it again.
+    if (this.compose()) this.out.write(this.writer.bytes());
   };
 
   private cancelTimer(): void {
@@ -129,16 +143,18 @@ export class PaneCompositor {
     return true;
   }
 
-  // One string for the whole frame, bracketed by cursor save/restore so that Ink's relative
+  // The whole frame in the writer (true when there is one), bracketed by cursor save/restore so that Ink's relative
   // cursor bookkeeping still holds afterwards.
-  private compose(): string {
+  private compose(): boolean {
     this.lastFrameAt = performance.now();
     if (this.syncSize()) {
       // The old rects belong to the old layout: draw nothing until setPanes brings the new ones.
       this.views = [];
       this.dirty.clear();
+      this.chrome.set([]);
+      this.chromeDirty = false;
     }
-    if (this.dirty.size === 0) return '';
+    if (this.dirty.size === 0 && !this.chromeDirty) return false;
     const w = this.writer;
     w.reset();
     w.ascii(SAVE_CURSOR);
@@ -147,9 +163,11 @@ export class PaneCompositor {
       if (this.dirty.has(view.spec.id) && view.draw(w)) drew = true;
     }
     this.dirty.clear();
-    if (!drew) return '';
-    this.frameCount++;
+    const chrome = this.chromeDirty && this.chrome.draw(w, this.cols, this.rows);
+    this.chromeDirty = false;
+    if (!drew && !chrome) return false;
+    if (drew) this.frameCount++;
     w.ascii(RESET_STYLE + RESTORE_CURSOR);
-    return w.text();
+    return true;
   }
 }

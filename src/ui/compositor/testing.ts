@@ -14,8 +14,8 @@ export class Sink implements TerminalOutput {
     public columns: number,
     public rows: number,
   ) {}
-  write(s: string): void {
-    this.writes.push(s);
+  write(s: string | Uint8Array): void {
+    this.writes.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8'));
   }
   /** Everything written since the last call. */
   take(): string {

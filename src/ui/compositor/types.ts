@@ -1,4 +1,5 @@
 import type { Screen } from '../../session/screen.js';
+import type { Line } from '../state/styled.js';
 
 /** 0-based terminal cells: the content area of a pane (inside its border). */
 export interface Rect {
@@ -20,7 +21,14 @@ export interface PaneSpec {
 
 /** Where frames go: the user's terminal (process.stdout satisfies it). */
 export interface TerminalOutput {
-  write(s: string): void;
+  write(s: string | Uint8Array): void;
   columns: number;
   rows: number;
+}
+
+/** A row of chrome text the compositor draws over Ink's frame: `line` from (x, y). */
+export interface TextRow {
+  x: number;
+  y: number;
+  line: Line;
 }

@@ -26,6 +26,11 @@ export class FrameWriter {
     this.x = this.y = this.fg = this.bg = this.flags = -1;
   }
 
+  /** The frame so far as bytes (a copy: the buffer is reused). */
+  bytes(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.len));
+  }
+
   /** The frame so far as a string. */
   text(): string {
     return this.buf.toString('utf8', 0, this.len);

@@ -21,6 +21,14 @@ export class Store {
     for (const listener of [...this.listeners]) listener();
   };
 
+  /**
+   * Applies `action` without telling anyone: for changes drawn outside React (the clocks, see
+   * clock.ts). The next render for another reason shows them too.
+   */
+  readonly advance = (action: Action): void => {
+    this.state = reducer(this.state, action);
+  };
+
   /** For useSyncExternalStore and the controller; returns the unsubscribe function. */
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
