@@ -25,7 +25,7 @@ ${team}
 
 The team handoff below (also in ${b.handoffFile} in your working directory) is the team's shared state: what is done, what is in progress, what was decided AGAINST and why. Respect its Blockers and Key Decisions.
 
-Before you stop, update ${b.handoffFile} in exactly this template: sections Current State, Completed, In Progress, Blockers, Next Steps, Key Decisions, in that order; at most ${b.budget.section} tokens per section and ${b.budget.total} in total. Say what you decided against in Blockers. A stop without a valid update will be refused.
+Before you stop, read ${b.handoffFile} again and update it in exactly this template: sections Current State, Completed, In Progress, Blockers, Next Steps, Key Decisions, in that order; at most ${b.budget.section} tokens per section and ${b.budget.total} in total. Say what you decided against in Blockers. A stop without a valid update will be refused.
 
 ${b.handoff.trim()}`;
 }

@@ -34,3 +34,11 @@ export function detectPrompt(preset: Preset, lines: string[], depth = 3): 'needs
   }
   return undefined;
 }
+
+// Claude Code's folder-trust dialog: shown before any hook runs, so only the screen can tell.
+const CLAUDE_TRUST_DIALOG = /Quick safety check|Do you trust the files in this folder|Yes, I trust this folder/;
+
+/** Whether Claude Code's screen shows its "trust this folder?" dialog. */
+export function showsTrustDialog(lines: string[]): boolean {
+  return lines.some((l) => CLAUDE_TRUST_DIALOG.test(l));
+}

@@ -9,7 +9,7 @@ import type { AgentConfig, LoadedConfig } from '../config/types.js';
 import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { buildLaunch } from '../agents/presets.js';
-import { detectPrompt } from '../agents/prompts.js';
+import { detectPrompt, showsTrustDialog } from '../agents/prompts.js';
 import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
@@ -70,6 +70,8 @@ interface Run {
   injectedText?: string;
   /** The agent had updated its handoff when a sync overwrote it: that update counts at capture. */
   updatedBeforeSync: boolean;
+  /** A hook has reported: from then on Claude Code's hooks alone drive its status. */
+  hookSeen: boolean;
   stopRequested: boolean;
   quietTimer?: NodeJS.Timeout;
   typeAfterStart?: string;
@@ -110,7 +112,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         handoffCaptured: false,
         warnings: [],
       };
-      this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false, updatedBeforeSync: false });
+      this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false, updatedBeforeSync: false, hookSeen: false });
     }
   }
 
@@ -178,6 +180,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     run.session = undefined;
     run.stopRequested = false;
     run.updatedBeforeSync = false;
+    run.hookSeen = false;
     run.captured = undefined;
     Object.assign(run.state, {
       status: 'starting',
@@ -323,7 +326,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
 
   private onData(run: Run): void {
     this.apply(run, { type: 'output' });
-    if (usesHooks(run.config.preset) && !run.typeAfterStart) return;
+    // Before its first hook, Claude Code may sit in a dialog no hook reports (folder trust).
+    if (usesHooks(run.config.preset) && run.hookSeen && !run.typeAfterStart) return;
     clearTimeout(run.quietTimer);
     run.quietTimer = setTimeout(() => this.onQuiet(run), this.opts.quietMs ?? 1500);
   }
@@ -335,6 +339,15 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       return;
     }
     const lines = run.session ? screenLines(run.session) : [];
+    if (usesHooks(run.config.preset)) {
+      if (!run.hookSeen && showsTrustDialog(lines) && run.state.status !== 'needs-input') {
+        this.apply(run, { type: 'prompt', waiting: 'needs-input' });
+        run.state.detail = 'asks to trust its folder';
+        this.emit('message', `${run.config.name}: Claude Code asks whether to trust ${run.state.worktree}; attach to it and answer (or open Claude Code once in this repository)`);
+        this.changed(run);
+      }
+      return;
+    }
     const waiting = detectPrompt(run.config.preset, lines);
     this.apply(run, waiting ? { type: 'prompt', waiting } : { type: 'quiet' });
   }
@@ -342,6 +355,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   private onHook(r: HookReport): void {
     const run = this.runs.get(r.agent);
     if (!run) return;
+    run.hookSeen = true;
     if (r.sessionId) run.state.sessionId = r.sessionId;
     if (r.event === 'Stop') {
       if (r.blocked) this.emit('message', `${r.agent}: stop refused, handoff not ready`);
@@ -411,6 +425,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const next = nextStatus(run.state.status, event, run.config.preset);
     if (next === run.state.status) return;
     run.state.status = next;
+    if (!isFinal(next)) run.state.detail = undefined;
     if (!isFinal(next) && next !== 'working') void this.refreshDiff(run).then(() => this.changed(run));
     this.changed(run);
   }

@@ -74,7 +74,7 @@ agents:
     const backend = readJson(t.record('backend'));
     expect(backend.appendSystemPrompt).toContain('JWT expiry: 7 days');
     expect(backend.appendSystemPrompt).toContain('Decided AGAINST redis');
-    expect(backend.appendSystemPrompt).toContain('update HANDOFF.md in exactly this template');
+    expect(backend.appendSystemPrompt).toContain('read HANDOFF.md again and update it in exactly this template');
     expect(backend.prompt).toBe('Implement logout with token invalidation');
     expect(backend.hooksConfigured).toBe(true);
     expect(backend.handoffAtStart).toContain('JWT expiry: 7 days');

@@ -3,7 +3,7 @@
  * sync with nudges, restart resuming the Claude session, hooks re-injecting after compaction.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -21,8 +21,9 @@ afterEach(async () => {
   for (const t of teams.splice(0)) t.cleanup();
 });
 
-async function start(yaml: string): Promise<{ t: Team; sup: Supervisor; seen: Map<string, string[]> }> {
+async function start(yaml: string, prepare?: (t: Team) => void): Promise<{ t: Team; sup: Supervisor; seen: Map<string, string[]> }> {
   const t = makeTeam(yaml);
+  prepare?.(t);
   teams.push(t);
   const loaded = await loadConfig(join(t.repo.dir, 'agents.yaml'));
   const sup = await Supervisor.create({
@@ -34,6 +35,7 @@ async function start(yaml: string): Promise<{ t: Team; sup: Supervisor; seen: Ma
     nodePath: process.execPath,
     cliPath: CLI,
     stop: { hangupMs: 1000, termMs: 1000 },
+    quietMs: 300,
   });
   sups.push(sup);
   const seen = new Map<string, string[]>();
@@ -90,6 +92,25 @@ agents:
     expect(second.argv.slice(second.argv.indexOf('--resume'), second.argv.indexOf('--resume') + 2)).toEqual(['--resume', sessionId]);
     expect(first.argv).not.toContain('--resume');
     await waitFor(() => status(sup, 'claude1') === 'idle');
+  });
+});
+
+describe("Claude Code's trust dialog", () => {
+  it('shows as waiting for input, with a message saying what to do', async () => {
+    const messages: string[] = [];
+    const { sup } = await start(
+      'version: 1\nproject: Trust\nagents:\n  - name: newcomer\n    task: t\n',
+      (t) => {
+        // A `claude` that, like Claude Code in a folder never trusted, shows its dialog and waits.
+        const dialog = join(t.bin, 'claude');
+        rmSync(dialog);
+        writeFileSync(dialog, "#!/bin/sh\nprintf ' Quick safety check: Is this a project you created or one you trust?\\n\\n ❯ 1. Yes, I trust this folder\\n   2. No, exit\\n'\nread answer\n", { mode: 0o755 });
+      },
+    );
+    sup.on('message', (m) => messages.push(m));
+    await waitFor(() => status(sup, 'newcomer') === 'needs-input', { message: 'needs-input from the dialog' });
+    expect(sup.agents()[0]!.detail).toBe('asks to trust its folder');
+    await waitFor(() => messages.some((m) => /newcomer: Claude Code asks whether to trust .*attach to it and answer/.test(m)));
   });
 });
 
