@@ -3,23 +3,15 @@
 // reaches it, the hooks move its status working → idle, and /exit ends it with its handoff
 // captured. Skipped loudly when the CLI or tmux is missing.
 // Needs `npm run build` first (the test script builds before it runs the tests).
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicStandin, lastUserText, type MessagesRequest, type Reply } from '../anthropic-standin.js';
 import { CLAUDE_VERSION, ClaudeSandbox, GIT_IDENTITY, claudeBinDir, findClaude, skipReason } from '../helpers/claude.js';
 import { CLI, makeTeam, savedState, type Team } from '../helpers/headless.js';
+import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
-function tmuxMissing(): string | undefined {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'tmux is not installed';
-  }
-}
 
 const found = await findClaude();
 const noTmux = tmuxMissing();
@@ -31,50 +23,6 @@ const TASK = 'Add a health check endpoint';
 const DONE_ITEM = 'GET /health answers 200 with the build version';
 const TYPED = 'how-is-it-going-7431';
 
-/** One tmux server of our own (its own socket), so nothing else's sessions are touched. */
-class Tmux {
-  readonly socket = `supervise-claude-e2e-${process.pid}-${Date.now()}`;
-  readonly session = 'tui';
-
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-  }
-
-  start(cwd: string, script: string): void {
-    this.tmux('new-session', '-d', '-s', this.session, '-x', '140', '-y', '45', '-c', cwd, `sh ${script}`);
-  }
-
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', '-t', this.session, ...keys);
-  }
-
-  type(text: string): void {
-    this.tmux('send-keys', '-t', this.session, '-l', text);
-  }
-
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', this.session);
-  }
-
-  async until(test: (screen: string) => boolean, what: string, timeout = 20_000): Promise<string> {
-    let last = '';
-    return waitFor(
-      () => {
-        last = this.screen();
-        return test(last) ? last : undefined;
-      },
-      { timeout, interval: 50, message: () => `${what}; the screen was:\n${last}` },
-    );
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /** A promise and the function that settles it: holds a stand-in reply until the test saw `working`. */
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -87,7 +35,7 @@ describe.skipIf(skipped !== undefined)(`the claude preset with Claude Code ${CLA
   let team: Team;
   let sandbox: ClaudeSandbox;
   let standin: AnthropicStandin;
-  const tmux = new Tmux();
+  const tmux = new Tmux('supervise-claude-e2e', { cols: 140, rows: 45 });
   const firstTurn = gate();
   const typedTurn = gate();
   let handoffPath = '';

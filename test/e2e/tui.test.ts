@@ -2,7 +2,6 @@
 // would see: sidebar, live pane, selecting, attaching and typing, detaching, the handoff view,
 // sync, and quitting with every agent process gone and the terminal restored.
 // Needs `npm run build` first (the test script builds before it runs the tests).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,80 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffTemplate } from '../../src/handoff/template.js';
 import { FAKE_AGENT, readNdjson } from '../helpers/fakeAgent.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
+import { alive } from '../helpers/process.js';
+import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-/** One tmux server of our own (its own socket), so nothing else's sessions are touched. */
-class Tmux {
-  readonly socket = `supervise-e2e-${process.pid}-${Date.now()}`;
-  readonly session = 'tui';
 
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-  }
-
-  start(cwd: string, script: string): void {
-    this.tmux('new-session', '-d', '-s', this.session, '-x', '120', '-y', '36', '-c', cwd, `sh ${script}`);
-  }
-
-  /** Keys by tmux name (`Enter`, `C-]`, `q`). */
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', '-t', this.session, ...keys);
-  }
-
-  /** Pastes `text` the way a terminal does: wrapped in bracketed-paste markers when the app asked for them. */
-  paste(text: string): void {
-    this.tmux('set-buffer', '-b', 'e2e', text);
-    this.tmux('paste-buffer', '-p', '-d', '-b', 'e2e', '-t', this.session);
-  }
-
-  /** Text typed literally. */
-  type(text: string): void {
-    this.tmux('send-keys', '-t', this.session, '-l', text);
-  }
-
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', this.session);
-  }
-
-  async until(test: (screen: string) => boolean, what: string, timeout = 15_000): Promise<string> {
-    let last = '';
-    return waitFor(
-      () => {
-        last = this.screen();
-        return test(last) ? last : undefined;
-      },
-      { timeout, interval: 50, message: () => `${what}; the screen was:\n${last}` },
-    );
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-session', '-t', this.session);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const AGENTS = [
   { name: 'alpha', flags: ['--fake-interactive'] },
@@ -92,10 +25,10 @@ const AGENTS = [
   { name: 'gamma', flags: ['--fake-work', '200'] },
 ];
 
-describe.skipIf(!hasTmux())('supervise in a terminal', () => {
+describe.skipIf(!!tmuxMissing())('supervise in a terminal', () => {
   let repo: TempRepo;
   let records: string;
-  const tmux = new Tmux();
+  const tmux = new Tmux('supervise-e2e', { cols: 120, rows: 36 });
 
   beforeAll(() => {
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
