@@ -169,6 +169,13 @@ export class Screen extends Emitter<ScreenEvents> {
     return buffer.getLine(buffer.viewportY + y);
   }
 
+  /** The viewport's rows as plain text, trailing blanks trimmed (what prompt detection reads). */
+  viewportText(): string[] {
+    const lines: string[] = [];
+    for (let y = 0; y < this.rows; y++) lines.push(this.viewportLine(y)?.translateToString(true) ?? '');
+    return lines;
+  }
+
   /** Viewport row `y` as styled runs. */
   lineRuns(y: number): StyledRun[] {
     const line = this.viewportLine(y);

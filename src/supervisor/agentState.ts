@@ -1,5 +1,5 @@
 /** What the supervisor knows about one agent: plain data for the TUI, headless lines and state.json. */
-import type { Preset } from '../config/types.js';
+import type { AgentConfig, Preset } from '../config/types.js';
 import type { AgentStatus } from '../agents/status.js';
 import type { Capture } from './capture.js';
 
@@ -64,4 +64,24 @@ export function applyCapture(state: AgentState, cap: Capture): void {
   else addWarning(state, 'handoff not updated');
   if (cap.updated && !cap.report.valid) addWarning(state, 'handoff invalid');
   if (cap.report.totalTokens > cap.report.totalBudget) addWarning(state, 'over budget');
+}
+
+/** An agent about to start: how it is before launch, and again at a restart (its session id aside). */
+export function startingState(agent: AgentConfig, worktree: string): AgentState {
+  return {
+    name: agent.name,
+    preset: agent.preset,
+    task: agent.task,
+    branch: agent.branch,
+    worktree,
+    status: 'starting',
+    detail: undefined,
+    startedAt: Date.now(),
+    endedAt: undefined,
+    exitCode: undefined,
+    signal: undefined,
+    handoffUpdated: undefined,
+    handoffCaptured: false,
+    warnings: [],
+  };
 }

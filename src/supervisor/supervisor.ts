@@ -14,7 +14,7 @@ import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/stat
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
-import { addWarning, applyCapture, removeWarning, statusText, type AgentState } from './agentState.js';
+import { addWarning, applyCapture, removeWarning, startingState, statusText, type AgentState } from './agentState.js';
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
@@ -101,17 +101,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     };
     // Agents are known (as `starting`) from the start, so a UI can draw them before any worktree exists.
     for (const agent of loaded.config.agents) {
-      const state: AgentState = {
-        name: agent.name,
-        preset: agent.preset,
-        task: agent.task,
-        branch: agent.branch,
-        worktree: join(loaded.worktreeRoot, agent.name),
-        status: 'starting',
-        startedAt: Date.now(),
-        handoffCaptured: false,
-        warnings: [],
-      };
+      const state = startingState(agent, join(loaded.worktreeRoot, agent.name));
       this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false, updatedBeforeSync: false, hookSeen: false });
     }
   }
@@ -182,17 +172,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     run.updatedBeforeSync = false;
     run.hookSeen = false;
     run.captured = undefined;
-    Object.assign(run.state, {
-      status: 'starting',
-      detail: undefined,
-      startedAt: Date.now(),
-      endedAt: undefined,
-      exitCode: undefined,
-      signal: undefined,
-      handoffCaptured: false,
-      handoffUpdated: undefined,
-      warnings: [],
-    } satisfies Partial<AgentState>);
+    // The same object, so whoever holds it sees the restart; the Claude session id is kept for --resume.
+    Object.assign(run.state, startingState(run.config, run.state.worktree));
     await this.launch(run);
   }
 
@@ -338,7 +319,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       run.typeAfterStart = undefined;
       return;
     }
-    const lines = run.session ? screenLines(run.session) : [];
+    const lines = run.session?.screen.viewportText() ?? [];
     if (usesHooks(run.config.preset)) {
       if (!run.hookSeen && showsTrustDialog(lines) && run.state.status !== 'needs-input') {
         this.apply(run, { type: 'prompt', waiting: 'needs-input' });
@@ -434,10 +415,4 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.emit('status', run.state);
     void this.stateFile.save(this.agents());
   }
-}
-
-function screenLines(session: Session): string[] {
-  const lines: string[] = [];
-  for (let y = 0; y < session.screen.rows; y++) lines.push(session.screen.viewportLine(y)?.translateToString(true) ?? '');
-  return lines;
 }

@@ -11,37 +11,18 @@ import { AnthropicStandin, lastUserText, systemText, type MessagesRequest, type 
 import { CLAUDE_VERSION, ClaudeSandbox, GIT_IDENTITY, claudeBinDir, findClaude, skipReason } from '../helpers/claude.js';
 import { CLI, makeTeam, savedState, startHeadless, type Headless, type Team } from '../helpers/headless.js';
 import { waitFor } from '../helpers/wait.js';
+import { TEAM_DECISION, teamHandoff } from '../fixtures/teamHandoff.js';
 
 const found = await findClaude();
 const skipped = skipReason(found, `Claude Code ${CLAUDE_VERSION} headless end-to-end`);
 const claudePath = 'path' in found ? found.path : '';
 
-const DECISION = 'JWT expiry: 7 days (not 24h, users asked for longer sessions)';
+const DECISION = TEAM_DECISION;
 const TASK = 'Implement logout with token invalidation';
 const DONE_ITEM = 'Logout endpoint revokes the refresh token';
 const NEW_DECISION = 'Revoked tokens live in a denylist table until they expire';
 
-const TEAM_HANDOFF = `# HANDOFF - Claude E2E
-
-## Current State
-- Branch: main
-- Last agent: none yet
-- Status: Not started
-
-## Completed
-- [x] User model with password hashing
-
-## In Progress
-
-## Blockers
-- Decided AGAINST redis for sessions (overkill for the MVP)
-
-## Next Steps
-1. ${TASK}
-
-## Key Decisions
-- ${DECISION}
-`;
+const TEAM_HANDOFF = teamHandoff('Claude E2E', TASK);
 
 /** Where the excerpts quoted in reports are written. */
 const EXCERPTS = join(tmpdir(), 'claude-e2e-excerpts.txt');

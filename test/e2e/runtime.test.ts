@@ -6,30 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { teamHandoff } from '../fixtures/teamHandoff.js';
 import { readNdjson } from '../helpers/fakeAgent.js';
 import { CLI, historyFiles, makeTeam, readJson, savedState, startHeadless, type Team } from '../helpers/headless.js';
 
-const TEAM_HANDOFF = `# HANDOFF - Runtime Test
-
-## Current State
-- Branch: main
-- Last agent: none yet
-- Status: Not started
-
-## Completed
-- [x] User model with password hashing
-
-## In Progress
-
-## Blockers
-- Decided AGAINST redis for sessions (overkill for the MVP)
-
-## Next Steps
-1. Split the auth work between backend, frontend and tests
-
-## Key Decisions
-- JWT expiry: 7 days (not 24h, users asked for longer sessions)
-`;
+const TEAM_HANDOFF = teamHandoff('Runtime Test', 'Split the auth work between backend, frontend and tests');
 
 const teams: Team[] = [];
 afterEach(() => {
