@@ -8,10 +8,12 @@
  *   (d) supervisor RSS with 8 agents that have produced output
  * Build first (`npm run build`), then: node scripts/run.mjs bench/tui.ts [seconds] [part...]
  * where a part is `first`, `streaming`, `idle` or `memory` (default: all of them).
+ * SUPERVISE_CLI measures another build (to compare two versions); SUPERVISE_NODE_FLAGS passes
+ * flags to its node (--cpu-prof, --perf-basic-prof).
  */
 import { existsSync } from 'node:fs';
 import { contentOf, computeLayout } from '../src/ui/layout.js';
-import { CLI, cpuPercent, FAKE_AGENT, makeRepo, PtyScreen, rssMiB, sleep, TmuxRun } from './tuiKit.js';
+import { CLI, cpuPercent, FAKE_AGENT, makeRepo, PtyScreen, rssMiB, sleep, sleeps, TmuxRun } from './tuiKit.js';
 
 const seconds = Number(process.argv[2] ?? 10);
 const FLOOD = ['--fake-flood', String(1 << 30), '--fake-rate', '102400', '--fake-spinner-hz', '10'];
@@ -44,7 +46,7 @@ function terminalFor(cols: number, rows: number): { cols: number; rows: number }
 
 async function withTui<T>(agents: { name: string; args: string[] }[], size: { cols: number; rows: number }, fn: (tui: PtyScreen) => Promise<T>): Promise<T> {
   const repo = makeRepo(agents);
-  const tui = new PtyScreen(process.execPath, [CLI], { cwd: repo.dir, ...size });
+  const tui = new PtyScreen(process.execPath, [...(process.env.SUPERVISE_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), CLI], { cwd: repo.dir, ...size });
   try {
     return await fn(tui);
   } finally {
@@ -72,12 +74,22 @@ async function streaming(): Promise<void> {
     await sleep(2000);
     tui.parse = false;
     const { saves, bytes, inkRenders } = tui;
+    const slept = sleeps(tui.pid);
     const t0 = performance.now();
     const cpu = await cpuPercent(tui.pid, seconds);
     const elapsed = (performance.now() - t0) / 1000;
-    return { cpu, fps: (tui.saves - saves) / elapsed, kib: (tui.bytes - bytes) / elapsed / 1024, ink: (tui.inkRenders - inkRenders) / elapsed };
+    return {
+      cpu,
+      fps: (tui.saves - saves) / elapsed,
+      kib: (tui.bytes - bytes) / elapsed / 1024,
+      ink: (tui.inkRenders - inkRenders) / elapsed,
+      wakes: (sleeps(tui.pid) - slept) / elapsed,
+    };
   });
-  log(`  supervise: ${sup.cpu.toFixed(2)} % CPU, ${sup.fps.toFixed(1)} frames/s, ${sup.ink.toFixed(1)} chrome renders/s, ${sup.kib.toFixed(0)} KiB/s to the terminal`);
+  log(
+    `  supervise: ${sup.cpu.toFixed(2)} % CPU, ${sup.fps.toFixed(1)} frames/s, ${sup.ink.toFixed(1)} chrome renders/s, ` +
+      `${sup.kib.toFixed(0)} KiB/s to the terminal, ${sup.wakes.toFixed(0)} wake-ups/s`,
+  );
 
   const command = [process.execPath, FAKE_AGENT, ...FLOOD].map((a) => `'${a}'`).join(' ');
   const tmux = new TmuxRun(command, 200, 50);
@@ -85,9 +97,14 @@ async function streaming(): Promise<void> {
   try {
     await sleep(2000);
     const bytes = tmux.client.bytes;
+    const slept = sleeps(tmux.serverPid);
     const t0 = performance.now();
     tmuxCpu = await cpuPercent(tmux.serverPid, seconds);
-    log(`  tmux server: ${tmuxCpu.toFixed(2)} % CPU, ${((tmux.client.bytes - bytes) / ((performance.now() - t0) / 1000) / 1024).toFixed(0)} KiB/s to its client`);
+    const elapsed = (performance.now() - t0) / 1000;
+    log(
+      `  tmux server: ${tmuxCpu.toFixed(2)} % CPU, ${((tmux.client.bytes - bytes) / elapsed / 1024).toFixed(0)} KiB/s to its client, ` +
+        `${((sleeps(tmux.serverPid) - slept) / elapsed).toFixed(0)} wake-ups/s`,
+    );
   } finally {
     tmux.kill();
   }

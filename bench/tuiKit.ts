@@ -10,7 +10,8 @@ import { packageRoot } from '../src/paths.js';
 
 const { Terminal } = xterm;
 export const FAKE_AGENT = join(packageRoot(), 'test', 'fake-agent.mjs');
-export const CLI = join(packageRoot(), 'dist', 'cli.js');
+// SUPERVISE_CLI: another build to measure (to compare two versions side by side).
+export const CLI = process.env.SUPERVISE_CLI ?? join(packageRoot(), 'dist', 'cli.js');
 // /proc/<pid>/stat counts CPU time in clock ticks of 1/100 s on Linux.
 const TICKS_PER_SECOND = 100;
 
@@ -51,7 +52,7 @@ export class PtyScreen {
   bytes = 0;
   /** When the last output arrived (ms, performance.now()). */
   lastDataAt = 0;
-  /** Chrome renders by Ink: each is wrapped in a synchronized update. */
+  /** Chrome renders by Ink: each is wrapped in a synchronized update (the compositor's start with a cursor save). */
   inkRenders = 0;
   /** Frames the compositor drew: each starts with one cursor save (DECSC). */
   saves = 0;
@@ -71,7 +72,8 @@ export class PtyScreen {
     this.proc.onData((data) => {
       this.lastDataAt = performance.now();
       this.bytes += data.length;
-      for (let i = data.indexOf('\x1b[?2026h'); i !== -1; i = data.indexOf('\x1b[?2026h', i + 8)) this.inkRenders++;
+      // Ink's renders come in a synchronized update; the compositor's frames that scroll do too, cursor saved first.
+      for (let i = data.indexOf('\x1b[?2026h'); i !== -1; i = data.indexOf('\x1b[?2026h', i + 8)) if (!data.startsWith('\x1b7', i + 8)) this.inkRenders++;
       for (let i = data.indexOf('\x1b7'); i !== -1; i = data.indexOf('\x1b7', i + 2)) this.saves++;
       if (this.parse) this.term.write(data);
     });
@@ -126,6 +128,12 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** How many times a process has gone to sleep (voluntary context switches of its main thread). */
+export function sleeps(pid: number): number {
+  const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
 }
 
 /** A process's resident memory in MiB. */

@@ -57,6 +57,20 @@ describe('PaneCompositor drawing', () => {
     expect(regionCells(outer, rect)).toEqual(screenCells(screen, 40, 30));
   });
 
+  it('draws log lines (ASCII runs, single and double spaces, blank runs, style changes mid-word) exactly', async () => {
+    const log =
+      '[12:00:01.234] \x1b[31mERROR\x1b[0m src/a.ts:12 x y  z' + ' '.repeat(8) + 'ed\r\n' +
+      'ab\x1b[1mcd\x1b[0mef gh \x1b[7m \x1b[0m i  j\r\n' +
+      'tail  \r\n';
+    const screen = await screenWith(50, 4, log);
+    const rect = { x: 3, y: 2, width: 50, height: 4 };
+    const { outer, frame } = await setup(screen, rect);
+    await frame();
+    expect(regionCells(outer, rect)).toEqual(screenCells(screen, 50, 4));
+    expect(rowText(outer, 2).slice(3, 53).trimEnd()).toBe('[12:00:01.234] ERROR src/a.ts:12 x y  z' + ' '.repeat(8) + 'ed');
+    expect(rowText(outer, 3).slice(3, 53).trimEnd()).toBe('abcdef gh   i  j');
+  });
+
   it('writes only a few bytes for a one-character change', async () => {
     const screen = await screenWith(40, 10, COLOURFUL);
     const rect = { x: 5, y: 2, width: 40, height: 10 };

@@ -27,7 +27,8 @@ export class PaneCompositor {
   private readonly dirty = new Set<string>();
   private readonly chrome = new ChromeRows();
   private chromeDirty = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  // The next frame: an immediate when it is due, else a timeout.
+  private timer: { immediate: ReturnType<typeof setImmediate> } | { timeout: ReturnType<typeof setTimeout> } | undefined;
   private lastFrameAt = -Infinity;
   private cols: number;
   private rows: number;
@@ -114,8 +115,9 @@ export class PaneCompositor {
 
   private schedule(): void {
     if (this.timer !== undefined || (this.dirty.size === 0 && !this.chromeDirty)) return;
-    const delay = Math.max(0, this.lastFrameAt + this.interval - performance.now());
-    this.timer = setTimeout(this.onTimer, delay);
+    const delay = this.lastFrameAt + this.interval - performance.now();
+    // A frame that is due is drawn before the process sleeps again: waking up costs more than drawing.
+    this.timer = delay <= 0 ? { immediate: setImmediate(this.onTimer) } : { timeout: setTimeout(this.onTimer, delay) };
   }
 
   private readonly onTimer = (): void => {
@@ -132,7 +134,8 @@ export class PaneCompositor {
 
   private cancelTimer(): void {
     if (this.timer === undefined) return;
-    clearTimeout(this.timer);
+    if ('immediate' in this.timer) clearImmediate(this.timer.immediate);
+    else clearTimeout(this.timer.timeout);
     this.timer = undefined;
   }
 

@@ -8,6 +8,7 @@ import {
   FG_STRIKETHROUGH,
   FG_UNDERLINE,
   IS_COMBINED,
+  WIDTH_SHIFT,
   flagsOf,
   widthOf,
 } from './grid.js';
@@ -19,6 +20,8 @@ const MAX_GAP = 4;
 // A run of blanks at least this long is erased (ECH) rather than printed.
 const MIN_ERASE = 8;
 const FG_SHOWS_ON_BLANK = FG_INVERSE | FG_UNDERLINE | FG_STRIKETHROUGH;
+// The content word of a one-column cell whose character is code point 0 (add the code point).
+const ONE_WIDE = 1 << WIDTH_SHIFT;
 
 function sameCell(row: CellGrid, x: number, shown: CellGrid, k: number): boolean {
   const nw = row.words;
@@ -123,6 +126,13 @@ function emitSpan(row: CellGrid, start: number, end: number, w: FrameWriter, ox:
     }
     if (cw === 1 && (content & IS_COMBINED) === 0 && (fg & FG_INVISIBLE) === 0) {
       w.moveTo(ox + x, ty);
+      if (cp > 32 && cp < 127) {
+        // Most of a log line: printable ASCII in one style, written as a run.
+        const run = asciiRun(words, x, end, fg, bg);
+        w.asciiCells(words, i, run);
+        x += run;
+        continue;
+      }
       w.codePoint(cp === 0 ? 32 : cp, 1, true);
       x++;
       continue;
@@ -130,6 +140,22 @@ function emitSpan(row: CellGrid, start: number, end: number, w: FrameWriter, ox:
     emitOther(row, x, content, fg, w, ox, ty);
     x += cw;
   }
+}
+
+// How many cells from `x` on are printable ASCII in style (fg, bg); single spaces between them
+// count, two blanks end the run (they may start a run worth erasing).
+function asciiRun(words: Uint32Array, x: number, end: number, fg: number, bg: number): number {
+  let j = x + 1;
+  for (; j < end; j++) {
+    const i = j * 3;
+    const c = words[i]!;
+    if (words[i + 1] !== fg || words[i + 2] !== bg) break;
+    if (c > ONE_WIDE + 32 && c < ONE_WIDE + 127) continue;
+    if (c !== ONE_WIDE + 32 || j + 1 >= end) break;
+    const after = words[i + 3]!;
+    if (!(after > ONE_WIDE + 32 && after < ONE_WIDE + 127) || words[i + 4] !== fg || words[i + 5] !== bg) break;
+  }
+  return j - x;
 }
 
 // Wide, combined and invisible cells.

@@ -4,7 +4,7 @@
  *
  * content: code point (bits 0-20), "combined" (bit 21: the characters are kept aside), width (22-23)
  * fg: colour (0-25, mode in 24-25), inverse, bold, underline, blink, invisible, strikethrough (26-31)
- * bg: colour (0-25), italic, dim (26-27), overline (30)
+ * bg: colour (0-25), italic, dim (26-27), overline (30); bits 28-29 (BG_HIDDEN) are ignored
  */
 import { BLINK, BOLD, DIM, INVERSE, ITALIC, OVERLINE, STRIKETHROUGH, UNDERLINE } from './sgr.js';
 
@@ -21,6 +21,8 @@ export const FG_STRIKETHROUGH = 0x80000000;
 export const BG_ITALIC = 0x4000000;
 export const BG_DIM = 0x8000000;
 export const BG_OVERLINE = 0x40000000;
+/** Background bits the terminal's API does not show (extended attributes, protection): drawing ignores them. */
+export const BG_HIDDEN = 0x30000000;
 
 /** A content word no cell has (bits 24-31 are never set): what the terminal shows there is unknown. */
 export const UNKNOWN = 0xffffffff;

@@ -62,8 +62,10 @@ export class PaneView {
     if (version === this.drawnVersion && cursor === this.drawnCursor) return false;
     const cursorY = cursor < 0 ? -1 : Math.floor(cursor / clip.width);
     let wrote = false;
+    const rows = screen ? screen.rows : 0;
+    const cols = screen ? screen.cols : 0;
     for (let y = 0; y < clip.height; y++) {
-      if (screen && y < screen.rows) this.reader.read(screen.viewportLine(y), screen.cols, row);
+      if (screen && y < rows) this.reader.read(screen.viewportLine(y), cols, row);
       else row.blank(0);
       if (y === cursorY) markCursor(row, cursor - y * clip.width);
       if (diffRow(shown, y, row, w, clip.x, clip.y)) wrote = true;

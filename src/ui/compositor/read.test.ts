@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CellGrid, FG_BOLD, FG_INVERSE, FG_STRIKETHROUGH, BG_ITALIC, IS_COMBINED, widthOf } from './grid.js';
+import { BG_HIDDEN, CellGrid, FG_BOLD, FG_INVERSE, FG_STRIKETHROUGH, BG_ITALIC, IS_COMBINED, widthOf } from './grid.js';
 import { RowReader } from './read.js';
 import { screenWith } from './testing.js';
 
@@ -14,7 +14,9 @@ function rows(reader: RowReader, screen: Awaited<ReturnType<typeof screenWith>>,
     const row = new CellGrid(width, 1);
     reader.read(screen.viewportLine(y), screen.cols, row);
     const combined = [...Array(width).keys()].map((x) => (row.words[x * 3]! & IS_COMBINED ? row.combined[x] : undefined));
-    out.push({ words: [...row.words], combined });
+    // The copy keeps background bits the API does not show; drawing ignores them.
+    const words = [...row.words].map((word, i) => (i % 3 === 2 ? (word & ~BG_HIDDEN) >>> 0 : word));
+    out.push({ words, combined });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import {
   FG_STRIKETHROUGH,
   FG_UNDERLINE,
   BG_DIM,
+  BG_HIDDEN,
   BG_ITALIC,
   BG_OVERLINE,
   IS_COMBINED,
@@ -17,8 +18,6 @@ import {
 } from './grid.js';
 import { CellGrid } from './grid.js';
 
-// Background bits the public API does not show (extended attributes, protection): ignored.
-const BG_HIDDEN = 0x30000000;
 // Lines compared cell by cell against the public API before the bulk copy is trusted.
 const LINES_TO_VERIFY = 16;
 
@@ -59,16 +58,17 @@ export class RowReader {
     if (w > 0 && widthOf(row.words[last]!) === 2) row.words[last] = BLANK;
   }
 
+  // Background bits the API does not show stay in the copy: drawing ignores them.
   private readBulk(line: IBufferLine, n: number, row: CellGrid): boolean {
     const inner = (line as unknown as LineInternals)._line;
     const data = inner?._data;
     if (!(data instanceof Uint32Array) || data.length < n * 3) return false;
     const words = row.words;
     words.set(data.subarray(0, n * 3), 0);
-    for (let x = 0, i = 0; x < n; x++, i += 3) {
-      words[i + 2] = words[i + 2]! & ~BG_HIDDEN;
-      if (words[i]! & IS_COMBINED) row.combined[x] = inner?._combined?.[x] ?? ' ';
-    }
+    // The line keeps the characters of its combined cells aside: none kept, none to look for.
+    const aside = inner?._combined;
+    if (!aside || !hasKeys(aside)) return true;
+    for (let x = 0, i = 0; x < n; x++, i += 3) if (words[i]! & IS_COMBINED) row.combined[x] = aside[x] ?? ' ';
     return true;
   }
 
@@ -113,7 +113,7 @@ export class RowReader {
   private verify(line: IBufferLine, n: number, row: CellGrid): void {
     const copy = row.words;
     let blank = true;
-    for (let i = 0; i < n * 3 && blank; i += 3) blank = (copy[i]! & CODEPOINT_MASK) === 0 && copy[i + 1] === 0 && copy[i + 2] === 0;
+    for (let i = 0; i < n * 3 && blank; i += 3) blank = (copy[i]! & CODEPOINT_MASK) === 0 && copy[i + 1] === 0 && (copy[i + 2]! & ~BG_HIDDEN) === 0;
     if (blank) return;
     if (this.checkRow?.width !== row.width) this.checkRow = new CellGrid(row.width, 1);
     const api = this.checkRow;
@@ -123,7 +123,7 @@ export class RowReader {
       const same =
         copy[i] === api.words[i] &&
         copy[i + 1] === api.words[i + 1] &&
-        copy[i + 2] === api.words[i + 2] &&
+        (copy[i + 2]! & ~BG_HIDDEN) === api.words[i + 2] &&
         (!(copy[i]! & IS_COMBINED) || row.combined[x] === api.combined[x]);
       if (!same) {
         this.bulk = false;
@@ -134,4 +134,9 @@ export class RowReader {
     }
     if (++this.verified >= LINES_TO_VERIFY) this.bulk = true;
   }
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }

@@ -12,7 +12,7 @@ describe('PaneCompositor frame timing', () => {
 
   beforeEach(async () => {
     screen = await screenWith(20, 4, 'hello\r\nworld');
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
     sink = new Sink(40, 10);
     comp = new PaneCompositor(sink);
   });
@@ -49,6 +49,25 @@ describe('PaneCompositor frame timing', () => {
     vi.advanceTimersByTime(20);
     expect(comp.pending).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('draws a frame that is already due before the process sleeps (no timer), a later one on a timer', () => {
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    vi.runOnlyPendingTimers();
+    sink.take();
+    vi.advanceTimersByTime(100);
+    screen.scrollLines(0);
+    comp.markDirty('a');
+    expect(comp.pending).toBe(true);
+    // An immediate: runs at the end of this turn of the event loop, before timers would.
+    vi.advanceTimersByTime(0);
+    expect(comp.pending).toBe(false);
+    screen.scrollLines(0);
+    comp.markDirty('a');
+    vi.advanceTimersByTime(0);
+    expect(comp.pending).toBe(true);
+    vi.advanceTimersByTime(34);
+    expect(comp.pending).toBe(false);
   });
 
   it('honours maxFps', () => {

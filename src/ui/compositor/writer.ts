@@ -125,6 +125,16 @@ export class FrameWriter {
     this.x = exact ? this.x + width : -1;
   }
 
+  /** Prints `n` cells of printable ASCII, one every third word of `words` from index `i`. */
+  asciiCells(words: Uint32Array, i: number, n: number): void {
+    this.reserve(n);
+    const b = this.buf;
+    let len = this.len;
+    for (let end = i + n * 3; i < end; i += 3) b[len++] = words[i]! & 0x7f;
+    this.len = len;
+    this.x += n;
+  }
+
   /** Prints a string (a combined character) covering `width` columns, as `codePoint`. */
   chars(s: string, width: number, exact: boolean): void {
     this.reserve(s.length * 3);
