@@ -23,6 +23,28 @@ afterEach(() => {
 });
 
 describe('Screen', () => {
+  it('parses output as it is written: no timer, one parse event per write', () => {
+    const s = screen(20, 3);
+    let parsed = 0;
+    s.onParsed(() => parsed++);
+    const before = s.version;
+    s.write('hello\r\nworld');
+    expect(s.viewportText().slice(0, 2)).toEqual(['hello', 'world']);
+    expect(parsed).toBe(1);
+    expect(s.version).toBeGreaterThan(before);
+    expect(s.pendingBytes).toBe(0);
+  });
+
+  it('can defer parsing to the terminal timer, counting the bytes not parsed yet', async () => {
+    const s = screen(20, 3, { deferParsing: true });
+    s.write('later');
+    expect(s.viewportText()[0]).toBe('');
+    expect(s.pendingBytes).toBe(5);
+    await s.flush();
+    expect(s.viewportText()[0]).toBe('later');
+    expect(s.pendingBytes).toBe(0);
+  });
+
   it('publishes colours and attributes as merged runs covering the row', async () => {
     const s = screen(30, 3);
     await write(s, 'ab\x1b[31mred\x1b[0m \x1b[1;38;2;10;20;30mrgb\x1b[0m\x1b[44;2mbg\x1b[0m');

@@ -163,6 +163,7 @@ describe('Session exits', () => {
       spawner: counting,
       scrollback: 10,
       flowControl: { high: 16 * 1024, low: 4 * 1024 },
+      deferParsing: true,
     });
     let atExit = '';
     s.on('exit', () => (atExit = screenText(s)));

@@ -31,11 +31,14 @@ export interface SessionOptions {
   drainMs?: number;
   themeColors?: ScreenOptions['themeColors'];
   /**
-   * Flow control: output is no longer read while the parser is more than `high` bytes behind,
-   * and read again below `low` (defaults 1 MiB and 256 KiB), so an agent that floods output
-   * blocks on its own writes instead of filling our memory.
+   * Flow control, for when parsing is deferred (`deferParsing`, or a headless terminal without a
+   * synchronous write): output is no longer read while the parser is more than `high` bytes
+   * behind, and read again below `low` (defaults 1 MiB and 256 KiB), so an agent that floods
+   * output blocks on its own writes instead of filling our memory. Output parsed as it is read
+   * needs none: the agent waits on the terminal driver while we parse.
    */
   flowControl?: { high: number; low: number };
+  deferParsing?: ScreenOptions['deferParsing'];
 }
 
 export interface StopOptions {
@@ -117,6 +120,7 @@ export class Session extends Emitter<SessionEvents> {
       rows: opts.rows,
       scrollback: opts.scrollback,
       themeColors: opts.themeColors,
+      deferParsing: opts.deferParsing,
     });
     this.screen.onResponse((data) => this.write(data));
     this.screen.onTitle((title) => this.emit('title', title));
