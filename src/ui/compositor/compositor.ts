@@ -6,7 +6,7 @@ import { RESET_STYLE, RESTORE_CURSOR, SAVE_CURSOR } from './sgr.js';
 import type { PaneSpec, TerminalOutput, TextRow } from './types.js';
 
 export interface CompositorOptions {
-  /** Frames per second at most (default 30). */
+  /** Frames per second at most (default 30): frames are at least `1000 / maxFps` ms apart. */
   maxFps?: number;
   /** Draw colours (default true); false for NO_COLOR: attributes such as inverse stay. */
   color?: boolean;
@@ -64,8 +64,12 @@ export class PaneCompositor {
 
   /** That pane's screen changed: a frame is scheduled (rate-capped; nothing runs when nothing is dirty). */
   markDirty(id: string): void {
-    if (this.disposed || this.dirty.has(id) || !this.views.some((v) => v.spec.id === id)) return;
-    this.dirty.add(id);
+    if (this.disposed) return;
+    if (!this.dirty.has(id)) {
+      if (!this.views.some((v) => v.spec.id === id)) return;
+      this.dirty.add(id);
+    }
+    // Even when already dirty: a waiting frame may be due by now.
     this.schedule();
   }
 
@@ -113,11 +117,20 @@ export class PaneCompositor {
     return this.timer !== undefined;
   }
 
+  // Agents draw in frames too (an Ink app such as Claude Code writes at most 30 a second), so a
+  // change is drawn as it arrives, before the process sleeps again: waking up costs more than
+  // drawing. A change that comes less than `interval` after the last frame (the rest of a write
+  // split across reads, an early frame) waits for the agent's next write, which draws it too, or
+  // for a timer two intervals after the last frame. A shorter timer would fire just before the
+  // agent's next frame and, from then on, every frame would cost a wake-up of its own.
   private schedule(): void {
-    if (this.timer !== undefined || (this.dirty.size === 0 && !this.chromeDirty)) return;
-    const delay = this.lastFrameAt + this.interval - performance.now();
-    // A frame that is due is drawn before the process sleeps again: waking up costs more than drawing.
-    this.timer = delay <= 0 ? { immediate: setImmediate(this.onTimer) } : { timeout: setTimeout(this.onTimer, delay) };
+    if (this.dirty.size === 0 && !this.chromeDirty) return;
+    const due = performance.now() - this.lastFrameAt >= this.interval;
+    if (this.timer !== undefined) {
+      if ('immediate' in this.timer || !due) return;
+      clearTimeout(this.timer.timeout);
+    }
+    this.timer = due ? { immediate: setImmediate(this.onTimer) } : { timeout: setTimeout(this.onTimer, this.lastFrameAt + 2 * this.interval - performance.now()) };
   }
 
   private readonly onTimer = (): void => {

@@ -36,38 +36,51 @@ describe('PaneCompositor frame timing', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('schedules one frame for many changes, in the next frame slot', () => {
+  it('draws a change that comes too soon after a frame once, two intervals after that frame', () => {
     comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
     vi.runOnlyPendingTimers();
     sink.take();
-    screen.scrollLines(0); // moves the screen's version, as output would
+    screen.write('!'); // parsed at once: the content changes now
     for (let i = 0; i < 5; i++) comp.markDirty('a');
     expect(vi.getTimerCount()).toBe(1);
-    // 30 fps: the next frame is due 33 ms after the last one.
-    vi.advanceTimersByTime(20);
+    // 30 fps at most: frames 33 ms apart; a change that waits is drawn 67 ms after the last frame.
+    vi.advanceTimersByTime(60);
     expect(comp.pending).toBe(true);
-    vi.advanceTimersByTime(20);
+    vi.advanceTimersByTime(10);
     expect(comp.pending).toBe(false);
+    expect(comp.frameCount).toBe(2);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('draws a frame that is already due before the process sleeps (no timer), a later one on a timer', () => {
+  it('draws a change that is due before the process sleeps (no timer)', () => {
     comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
     vi.runOnlyPendingTimers();
     sink.take();
     vi.advanceTimersByTime(100);
-    screen.scrollLines(0);
+    screen.write('!');
     comp.markDirty('a');
     expect(comp.pending).toBe(true);
     // An immediate: runs at the end of this turn of the event loop, before timers would.
     vi.advanceTimersByTime(0);
     expect(comp.pending).toBe(false);
-    screen.scrollLines(0);
+    expect(comp.frameCount).toBe(2);
+  });
+
+  it('draws a waiting change with the next one that is due (an agent writing frames of its own)', () => {
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    vi.runOnlyPendingTimers();
+    // The rest of a write that came split: too soon, it waits.
+    screen.write('!');
+    comp.markDirty('a');
+    vi.advanceTimersByTime(35);
+    expect(comp.frameCount).toBe(1);
+    // The agent's next write, 35 ms on: drawn at once, with the waiting change; the timer is gone.
+    screen.write('!');
     comp.markDirty('a');
     vi.advanceTimersByTime(0);
-    expect(comp.pending).toBe(true);
-    vi.advanceTimersByTime(34);
+    expect(comp.frameCount).toBe(2);
     expect(comp.pending).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('honours maxFps', () => {
@@ -76,8 +89,14 @@ describe('PaneCompositor frame timing', () => {
     vi.runOnlyPendingTimers();
     slow.invalidate();
     vi.advanceTimersByTime(150);
+    slow.invalidate();
+    vi.advanceTimersByTime(0);
+    // Frames 200 ms apart: a change 150 ms after a frame waits (for 400 ms after it at most).
     expect(slow.pending).toBe(true);
-    vi.advanceTimersByTime(100);
+    expect(slow.frameCount).toBe(1);
+    vi.advanceTimersByTime(60);
+    slow.invalidate();
+    vi.advanceTimersByTime(0);
     expect(slow.pending).toBe(false);
     expect(slow.frameCount).toBe(2);
     slow.dispose();
