@@ -236,7 +236,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       await this.stateFile.save(this.agents());
       await this.channel?.close();
       for (const run of this.runs.values()) {
-        clearTimeout(run.quietTimer);
+        disarmQuiet(run);
         run.session?.dispose();
       }
     })();
@@ -309,8 +309,9 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.apply(run, { type: 'output' });
     // Before its first hook, Claude Code may sit in a dialog no hook reports (folder trust).
     if (usesHooks(run.config.preset) && run.hookSeen && !run.typeAfterStart) return;
-    clearTimeout(run.quietTimer);
-    run.quietTimer = setTimeout(() => this.onQuiet(run), this.opts.quietMs ?? 1500);
+    // Output comes in many chunks a second: move the timer rather than make a new one each time.
+    if (run.quietTimer) run.quietTimer.refresh();
+    else run.quietTimer = setTimeout(() => this.onQuiet(run), this.opts.quietMs ?? 1500);
   }
 
   private onQuiet(run: Run): void {
@@ -350,7 +351,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   }
 
   private onExit(run: Run, exit: SessionExit): void {
-    clearTimeout(run.quietTimer);
+    disarmQuiet(run);
     const state = run.state;
     state.exitCode = exit.exitCode;
     state.signal = exit.signal;
@@ -415,4 +416,9 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.emit('status', run.state);
     void this.stateFile.save(this.agents());
   }
+}
+
+function disarmQuiet(run: Run): void {
+  clearTimeout(run.quietTimer);
+  run.quietTimer = undefined;
 }
