@@ -63,12 +63,20 @@ export function diffRow(shown: CellGrid, y: number, row: CellGrid, w: FrameWrite
     }
     if (end < width && (widthOf(nw[(end - 1) * 3]!) === 2 || widthOf(sw[(base + end - 1) * 3]!) === 2)) end++;
     emitSpan(row, start, end, w, ox, oy + y);
-    sw.set(nw.subarray(start * 3, end * 3), (base + start) * 3);
-    for (let i = start; i < end; i++) if (nw[i * 3]! & IS_COMBINED) shown.combined[base + i] = row.combined[i];
+    shown.setRow(y, row, start, end);
     wrote = true;
     x = end;
   }
   return wrote;
+}
+
+/**
+ * Writes every cell of `row` at terminal origin (ox, oy + y), whatever `shown` holds there, and
+ * records them as row `y` of `shown`: for a row that changed throughout, cheaper than a diff.
+ */
+export function drawRow(shown: CellGrid, y: number, row: CellGrid, w: FrameWriter, ox: number, oy: number): void {
+  emitSpan(row, 0, row.width, w, ox, oy + y);
+  shown.setRow(y, row);
 }
 
 // An empty or space cell on the default background, showing nothing: runs of them are erased.

@@ -54,6 +54,10 @@ export class CellGrid {
   readonly words: Uint32Array;
   /** The characters of combined cells (a base with combining marks, or beyond one code point). */
   readonly combined: (string | undefined)[];
+  /** Per row, 1 when it may hold combined cells; 0 when it holds none (their characters need no look). */
+  readonly mayCombine: Uint8Array;
+  // Each row's words as bytes, to compare rows natively.
+  private readonly rowBytes: Buffer[];
 
   constructor(
     readonly width: number,
@@ -61,12 +65,46 @@ export class CellGrid {
   ) {
     this.words = new Uint32Array(width * height * 3);
     this.combined = new Array<string | undefined>(width * height);
+    this.mayCombine = new Uint8Array(height);
+    const rowSize = width * 3 * 4;
+    this.rowBytes = Array.from({ length: height }, (_, y) => Buffer.from(this.words.buffer, y * rowSize, rowSize));
     this.forget();
   }
 
   /** Forgets what the terminal shows: every cell is drawn again. */
   forget(): void {
     for (let i = 0; i < this.words.length; i += 3) this.words[i] = UNKNOWN;
+  }
+
+  /** Whether row `y` holds the same cells as row `oy` of `other` (as wide). */
+  sameRow(y: number, other: CellGrid, oy: number): boolean {
+    if (!this.rowBytes[y]!.equals(other.rowBytes[oy]!)) return false;
+    // The words match, combined flags included: the characters kept aside must match too.
+    if (this.mayCombine[y] === 0) return true;
+    const a = y * this.width;
+    const b = oy * this.width;
+    for (let x = 0; x < this.width; x++) {
+      if (this.words[(a + x) * 3]! & IS_COMBINED && this.combined[a + x] !== other.combined[b + x]) return false;
+    }
+    return true;
+  }
+
+  /** Whether row `y` shows nothing: empty cells or spaces on the default background. */
+  isBlank(y: number): boolean {
+    const end = (y + 1) * this.width * 3;
+    for (let i = y * this.width * 3; i < end; i += 3) {
+      const cp = this.words[i]! & (CODEPOINT_MASK | IS_COMBINED);
+      if ((cp !== 0 && cp !== 32) || this.words[i + 1] !== 0 || (this.words[i + 2]! & ~BG_HIDDEN) !== 0) return false;
+    }
+    return true;
+  }
+
+  /** Row `to` takes the cells of row `from`. */
+  copyRow(from: number, to: number): void {
+    const w = this.width;
+    this.words.copyWithin(to * w * 3, from * w * 3, (from + 1) * w * 3);
+    this.mayCombine[to] = this.mayCombine[from]!;
+    if (this.mayCombine[from]) for (let x = 0; x < w; x++) this.combined[to * w + x] = this.combined[from * w + x];
   }
 
   /** Fills row `y` from column `from` on with empty default cells. */
@@ -78,6 +116,16 @@ export class CellGrid {
       this.words[i + 1] = 0;
       this.words[i + 2] = 0;
     }
+  }
+
+  /** Cells `from` to `to` (exclusive) of row `y` take those of `row` (a one-row grid as wide). */
+  setRow(y: number, row: CellGrid, from = 0, to = this.width): void {
+    const base = y * this.width;
+    this.words.set(row.words.subarray(from * 3, to * 3), (base + from) * 3);
+    if (from === 0 && to === this.width) this.mayCombine[y] = row.mayCombine[0]!;
+    if (row.mayCombine[0] === 0) return;
+    this.mayCombine[y] = 1;
+    for (let x = from; x < to; x++) if (row.words[x * 3]! & IS_COMBINED) this.combined[base + x] = row.combined[x];
   }
 
   /** The characters of cell `i` (flat index), as printed: a space for an empty cell. */

@@ -1,7 +1,8 @@
 import { screenCursor } from './cursor.js';
-import { diffRow } from './diff.js';
+import { diffRow, drawRow } from './diff.js';
 import { CellGrid, FG_INVERSE, widthOf } from './grid.js';
 import type { RowReader } from './read.js';
+import { RowCache } from './rowcache.js';
 import type { PaneSpec, Rect } from './types.js';
 import type { FrameWriter } from './writer.js';
 
@@ -27,6 +28,7 @@ export class PaneView {
   readonly clip: Rect;
   private readonly shown: CellGrid;
   private readonly row: CellGrid;
+  private readonly cache: RowCache;
   private drawnVersion = -1;
   private drawnCursor = -1;
 
@@ -39,6 +41,7 @@ export class PaneView {
     this.clip = clipRect(spec.rect, cols, rows);
     this.shown = new CellGrid(this.clip.width, this.clip.height);
     this.row = new CellGrid(this.clip.width, 1);
+    this.cache = new RowCache(this.clip.height);
   }
 
   /** Whether what this view drew is still on screen under `spec` in a terminal of this size. */
@@ -49,6 +52,7 @@ export class PaneView {
   /** The terminal's content under the pane is unknown (overdrawn): draw every cell next time. */
   forget(): void {
     this.shown.forget();
+    this.cache.clear();
     this.drawnVersion = -1;
   }
 
@@ -64,15 +68,45 @@ export class PaneView {
     let wrote = false;
     const rows = screen ? screen.rows : 0;
     const cols = screen ? screen.cols : 0;
+    // How far up this frame's rows moved: 0 while not looked for, -1 when they did not.
+    let shift = 0;
     for (let y = 0; y < clip.height; y++) {
       if (screen && y < rows) this.reader.read(screen.viewportLine(y), cols, row);
       else row.blank(0);
       if (y === cursorY) markCursor(row, cursor - y * clip.width);
-      if (diffRow(shown, y, row, w, clip.x, clip.y)) wrote = true;
+      if (row.sameRow(0, shown, y)) continue;
+      wrote = true;
+      if (shift === 0) shift = this.findShift(y);
+      const from = y + shift;
+      if (shift > 0 && from < clip.height && this.cache.has(from) && row.sameRow(0, shown, from)) {
+        // A row that only moved: the bytes that drew it, at its new place.
+        w.moveTo(clip.x, clip.y + y);
+        this.cache.replay(from, w);
+        shown.copyRow(from, y);
+        this.cache.move(from, y);
+      } else if (shift > 0) {
+        // The pane scrolled: a row that did not move is new throughout, and moves next.
+        w.moveTo(clip.x, clip.y + y);
+        w.forgetStyle();
+        const start = w.length;
+        drawRow(shown, y, row, w, clip.x, clip.y);
+        this.cache.record(y, w, start);
+      } else {
+        diffRow(shown, y, row, w, clip.x, clip.y);
+        this.cache.drop(y);
+      }
     }
     this.drawnVersion = version;
     this.drawnCursor = cursor;
     return wrote;
+  }
+
+  // How far up the rows moved, judged by changed row y (in this.row): the distance to the row it
+  // was, -1 when it was none, 0 (judge by the next changed row) when it is blank.
+  private findShift(y: number): number {
+    if (this.row.isBlank(0)) return 0;
+    for (let from = y + 1; from < this.clip.height; from++) if (this.row.sameRow(0, this.shown, from)) return from - y;
+    return -1;
   }
 
   // The agent's cursor as an index into the clip (-1: not drawn).

@@ -48,6 +48,7 @@ export class RowReader {
   read(line: IBufferLine | undefined, cols: number, row: CellGrid): void {
     const w = row.width;
     const n = line ? Math.min(cols, w, line.length) : 0;
+    row.mayCombine[0] = 0;
     if (n > 0) {
       if (this.bulk === false || !this.readBulk(line!, n, row)) this.readApi(line!, n, row);
       else if (this.bulk === undefined) this.verify(line!, n, row);
@@ -68,12 +69,14 @@ export class RowReader {
     // The line keeps the characters of its combined cells aside: none kept, none to look for.
     const aside = inner?._combined;
     if (!aside || !hasKeys(aside)) return true;
+    row.mayCombine[0] = 1;
     for (let x = 0, i = 0; x < n; x++, i += 3) if (words[i]! & IS_COMBINED) row.combined[x] = aside[x] ?? ' ';
     return true;
   }
 
   private readApi(line: IBufferLine, n: number, row: CellGrid): void {
     const words = row.words;
+    row.mayCombine[0] = 0;
     for (let x = 0, i = 0; x < n; x++, i += 3) {
       const c = line.getCell(x, this.cell);
       if (!c) {
@@ -85,7 +88,10 @@ export class RowReader {
       const cp = chars === '' ? 0 : chars.codePointAt(0)!;
       const combined = chars.length > (cp > 0xffff ? 2 : 1);
       words[i] = (c.getWidth() << WIDTH_SHIFT) | (combined ? IS_COMBINED : cp & CODEPOINT_MASK);
-      if (combined) row.combined[x] = chars;
+      if (combined) {
+        row.combined[x] = chars;
+        row.mayCombine[0] = 1;
+      }
       if (c.isAttributeDefault()) {
         words[i + 1] = 0;
         words[i + 2] = 0;
@@ -129,6 +135,7 @@ export class RowReader {
         this.bulk = false;
         row.words.set(api.words.subarray(0, n * 3));
         for (let k = 0; k < n; k++) row.combined[k] = api.combined[k];
+        row.mayCombine[0] = api.mayCombine[0]!;
         return;
       }
     }

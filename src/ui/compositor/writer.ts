@@ -36,6 +36,40 @@ export class FrameWriter {
     return this.buf.toString('utf8', 0, this.len);
   }
 
+  /** Bytes in the frame so far. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** The frame's bytes from `start` on (a view of the buffer: valid until the next write). */
+  since(start: number): Uint8Array {
+    return this.buf.subarray(start, this.len);
+  }
+
+  /** The style on the terminal is unknown: the next `style` call writes one. */
+  forgetStyle(): void {
+    this.fg = this.bg = this.flags = -1;
+  }
+
+  /** Saves the column and style into `out` at `i` (four numbers), for `replay`. */
+  saveState(out: Int32Array, i: number): void {
+    out[i] = this.x;
+    out[i + 1] = this.fg;
+    out[i + 2] = this.bg;
+    out[i + 3] = this.flags;
+  }
+
+  /** Writes bytes this writer produced earlier, and takes the column and style they ended with. */
+  replay(bytes: Uint8Array, state: Int32Array, i: number): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+    this.x = state[i]!;
+    this.fg = state[i + 1]!;
+    this.bg = state[i + 2]!;
+    this.flags = state[i + 3]!;
+  }
+
   /** Puts the cursor at absolute (x, y) unless it is there already. */
   moveTo(x: number, y: number): void {
     if (x === this.x && y === this.y) return;
