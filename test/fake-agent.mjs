@@ -28,7 +28,7 @@ const FLAGS = {
   'signal-after': { type: 'int', arg: 'MS', help: 'kill itself with --fake-signal (default SIGKILL) MS after start' },
   osc: { type: 'bool', help: 'emit OSC 52 clipboard, OSC 0 title and a DA query early on' },
   flood: { type: 'int', arg: 'BYTES', def: 0, help: 'write BYTES of coloured log lines before the work' },
-  rate: { type: 'int', arg: 'BPS', def: 0, help: 'flood rate in bytes per second (0: as fast as possible)' },
+  rate: { type: 'int', arg: 'BPS', def: 0, help: 'flood rate in bytes per second, written every 34 ms as an Ink app draws (0: as fast as possible)' },
   'spinner-hz': { type: 'int', arg: 'N', help: 'spinner frequency (default 10); during a flood only when given' },
   demo: { type: 'bool', help: 'demo mode: a realistic ~30 s coding session' },
   speed: { type: 'number', arg: 'X', def: 1, help: 'demo pacing multiplier (2 = twice as fast)' },
@@ -591,6 +591,10 @@ function makeFloodPool(color) {
   return pool;
 }
 
+// A rate-limited flood writes in frames the way an Ink app such as Claude Code does: at most 30 a
+// second (Ink's default maxFps renders every 34 ms).
+const FLOOD_FRAME_MS = 34;
+
 /** Writes at least `bytes` bytes of log lines at `rate` bytes/s, waiting for 'drain'. */
 async function flood(ctx) {
   const { screen, opts } = ctx;
@@ -613,8 +617,7 @@ async function flood(ctx) {
     const allowed = rate > 0 ? Math.floor(((Date.now() - start) / 1000) * rate) - sent : total - sent;
     if (allowed <= 0) {
       if (spinnerDue()) screen.raw(spin());
-      const wait = Math.min(50, Math.ceil((Math.min(4096, total - sent) / rate) * 1000));
-      await sleep(hz > 0 ? Math.min(wait, 1000 / hz) : wait);
+      await sleep(FLOOD_FRAME_MS);
       continue;
     }
     const limit = Math.min(allowed, total - sent, 64 * 1024);
