@@ -180,10 +180,19 @@ export class Screen extends Emitter<ScreenEvents> {
     return buffer.getLine(buffer.viewportY + y);
   }
 
+  /** The viewport's rows as the terminal's own lines, top to bottom (valid until the next write is parsed). */
+  viewportLines(): (IBufferLine | undefined)[] {
+    const buffer = this.term.buffer.active;
+    const top = buffer.viewportY;
+    const lines: (IBufferLine | undefined)[] = [];
+    for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(top + y));
+    return lines;
+  }
+
   /** The viewport's rows as plain text, trailing blanks trimmed (what prompt detection reads). */
   viewportText(): string[] {
     const lines: string[] = [];
-    for (let y = 0; y < this.rows; y++) lines.push(this.viewportLine(y)?.translateToString(true) ?? '');
+    for (const line of this.viewportLines()) lines.push(line?.translateToString(true) ?? '');
     return lines;
   }
 

@@ -135,14 +135,16 @@ export class PaneCompositor {
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
-    const backlog = (this.out as { writableLength?: number }).writableLength ?? 0;
-    if (backlog > BACKLOG_LIMIT) {
+    if ((this.out.writableLength ?? 0) > BACKLOG_LIMIT) {
       this.lastFrameAt = performance.now();
       this.schedule();
       return;
     }
-    // Bytes as composed: no decoding to a string only for the stream to encode it again.
-    if (this.compose()) this.out.write(this.writer.bytes());
+    if (!this.compose()) return;
+    // The writer's own bytes, neither copied nor decoded: a terminal takes them at once, and when
+    // the stream queues some instead, the writer leaves that buffer to it.
+    this.out.write(this.writer.view());
+    if ((this.out.writableLength ?? 0) > 0) this.writer.release();
   };
 
   private cancelTimer(): void {

@@ -66,12 +66,12 @@ export class PaneView {
     if (version === this.drawnVersion && cursor === this.drawnCursor) return false;
     const cursorY = cursor < 0 ? -1 : Math.floor(cursor / clip.width);
     let wrote = false;
-    const rows = screen ? screen.rows : 0;
+    const lines = screen ? screen.viewportLines() : [];
     const cols = screen ? screen.cols : 0;
     // How far up this frame's rows moved: 0 while not looked for, -1 when they did not.
     let shift = 0;
     for (let y = 0; y < clip.height; y++) {
-      if (screen && y < rows) this.reader.read(screen.viewportLine(y), cols, row);
+      if (y < lines.length) this.reader.read(lines[y], cols, row);
       else row.blank(0);
       if (y === cursorY) markCursor(row, cursor - y * clip.width);
       if (row.sameRow(0, shown, y)) continue;

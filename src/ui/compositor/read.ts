@@ -65,7 +65,7 @@ export class RowReader {
     const data = inner?._data;
     if (!(data instanceof Uint32Array) || data.length < n * 3) return false;
     const words = row.words;
-    words.set(data.subarray(0, n * 3), 0);
+    words.set(data.length === n * 3 ? data : data.subarray(0, n * 3), 0);
     // The line keeps the characters of its combined cells aside: none kept, none to look for.
     const aside = inner?._combined;
     if (!aside || !hasKeys(aside)) return true;

@@ -9,14 +9,14 @@ import type { FrameWriter } from './writer.js';
  * Invariant: when row y has bytes, they draw exactly what the pane's grid says row y shows.
  */
 export class RowCache {
-  private readonly bytes: Uint8Array[];
+  private readonly bytes: Buffer[];
   // Byte count per row; -1: none kept (the row was drawn in pieces, or is unknown).
   private readonly lengths: Int32Array;
   // The writer's column and style after each row's bytes (four numbers a row).
   private readonly states: Int32Array;
 
   constructor(height: number) {
-    this.bytes = Array.from({ length: height }, () => new Uint8Array(256));
+    this.bytes = Array.from({ length: height }, () => Buffer.allocUnsafe(256));
     this.lengths = new Int32Array(height).fill(-1);
     this.states = new Int32Array(height * 4);
   }
@@ -36,16 +36,16 @@ export class RowCache {
 
   /** Keeps what `w` wrote from `start` on as row y's bytes. */
   record(y: number, w: FrameWriter, start: number): void {
-    const written = w.since(start);
-    if (written.length > this.bytes[y]!.length) this.bytes[y] = new Uint8Array(written.length * 2);
-    this.bytes[y]!.set(written);
-    this.lengths[y] = written.length;
+    const length = w.length - start;
+    if (length > this.bytes[y]!.length) this.bytes[y] = Buffer.allocUnsafe(length * 2);
+    w.copySince(start, this.bytes[y]!);
+    this.lengths[y] = length;
     w.saveState(this.states, y * 4);
   }
 
   /** Writes row `from`'s bytes (the cursor is at the start of the row they go to). */
   replay(from: number, w: FrameWriter): void {
-    w.replay(this.bytes[from]!.subarray(0, this.lengths[from]!), this.states, from * 4);
+    w.replay(this.bytes[from]!, this.lengths[from]!, this.states, from * 4);
   }
 
   /** Row `from`'s bytes now belong to row `to`; `from` has none until it is drawn again. */

@@ -177,3 +177,61 @@ describe('PaneCompositor layout changes', () => {
     expect(comp.pending).toBe(false);
   });
 });
+
+describe('PaneCompositor and a terminal that falls behind', () => {
+  /** A stream that keeps the frames it was given, as given; while `queueing`, it has taken none of them. */
+  class QueueSink {
+    readonly frames: Uint8Array[] = [];
+    writableLength = 0;
+    queueing = false;
+    constructor(
+      public columns: number,
+      public rows: number,
+    ) {}
+    write(s: string | Uint8Array): void {
+      this.frames.push(typeof s === 'string' ? Buffer.from(s) : s);
+      if (this.queueing) this.writableLength += s.length;
+    }
+  }
+
+  afterEach(() => vi.useRealTimers());
+
+  it('leaves a frame the stream still holds to it: the next frame goes elsewhere', async () => {
+    const screen = await screenWith(20, 4, 'first frame');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+    const out = new QueueSink(40, 10);
+    const comp = new PaneCompositor(out);
+    out.queueing = true;
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    vi.runOnlyPendingTimers();
+    const held = Buffer.from(out.frames[0]!);
+    screen.write('\r\x1b[2Ksecond frame');
+    comp.markDirty('a');
+    vi.advanceTimersByTime(100);
+    expect(out.frames).toHaveLength(2);
+    expect(Buffer.from(out.frames[0]!).equals(held)).toBe(true);
+    expect(Buffer.from(out.frames[1]!).toString()).toContain('second');
+    comp.dispose();
+  });
+
+  it('draws nothing while the terminal is more than 1 MiB behind, then the latest state', async () => {
+    const screen = await screenWith(20, 4, 'one');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+    const out = new QueueSink(40, 10);
+    const comp = new PaneCompositor(out);
+    comp.setPanes([{ id: 'a', rect, screen, showCursor: false }]);
+    vi.runOnlyPendingTimers();
+    out.writableLength = 2 << 20;
+    screen.write(' two');
+    comp.markDirty('a');
+    vi.advanceTimersByTime(500);
+    expect(out.frames).toHaveLength(1);
+    expect(comp.pending).toBe(true);
+    out.writableLength = 0;
+    screen.write(' three');
+    vi.advanceTimersByTime(100);
+    expect(out.frames).toHaveLength(2);
+    expect(Buffer.from(out.frames[1]!).toString()).toContain('two three');
+    comp.dispose();
+  });
+});

@@ -24,6 +24,8 @@ export interface TerminalOutput {
   write(s: string | Uint8Array): void;
   columns: number;
   rows: number;
+  /** Bytes written but not taken by the terminal yet (a stream's queue). */
+  readonly writableLength?: number;
 }
 
 /** A row of chrome text the compositor draws over Ink's frame: `line` from (x, y). */

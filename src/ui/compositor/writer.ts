@@ -26,9 +26,14 @@ export class FrameWriter {
     this.x = this.y = this.fg = this.bg = this.flags = -1;
   }
 
-  /** The frame so far as bytes (a copy: the buffer is reused). */
-  bytes(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.len));
+  /** The frame so far as bytes: a view of the buffer, which the next frame overwrites (see `release`). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** The last view is still needed (queued in a stream): the next frame goes into a new buffer. */
+  release(): void {
+    this.buf = Buffer.allocUnsafe(this.buf.length);
   }
 
   /** The frame so far as a string. */
@@ -41,9 +46,9 @@ export class FrameWriter {
     return this.len;
   }
 
-  /** The frame's bytes from `start` on (a view of the buffer: valid until the next write). */
-  since(start: number): Uint8Array {
-    return this.buf.subarray(start, this.len);
+  /** Copies the frame's bytes from `start` on into `target` (large enough: `length - start`). */
+  copySince(start: number, target: Buffer): void {
+    this.buf.copy(target, 0, start, this.len);
   }
 
   /** The style on the terminal is unknown: the next `style` call writes one. */
@@ -59,11 +64,11 @@ export class FrameWriter {
     out[i + 3] = this.flags;
   }
 
-  /** Writes bytes this writer produced earlier, and takes the column and style they ended with. */
-  replay(bytes: Uint8Array, state: Int32Array, i: number): void {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
+  /** Writes `length` bytes this writer produced earlier, and takes the column and style they ended with. */
+  replay(bytes: Buffer, length: number, state: Int32Array, i: number): void {
+    this.reserve(length);
+    bytes.copy(this.buf, this.len, 0, length);
+    this.len += length;
     this.x = state[i]!;
     this.fg = state[i + 1]!;
     this.bg = state[i + 2]!;
