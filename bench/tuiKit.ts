@@ -159,10 +159,16 @@ export function rssMiB(pid: number): number {
 
 /** Percent of one core `pid` uses over `seconds`. */
 export async function cpuPercent(pid: number, seconds: number): Promise<number> {
-  const c0 = cpuSeconds(pid);
+  return (await cpuPercents([pid], seconds))[0]!;
+}
+
+/** Percent of one core each of `pids` uses over the same `seconds`. */
+export async function cpuPercents(pids: number[], seconds: number): Promise<number[]> {
+  const c0 = pids.map(cpuSeconds);
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  return ((cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
+  const elapsed = (performance.now() - t0) / 1000;
+  return pids.map((pid, i) => ((cpuSeconds(pid) - c0[i]!) / elapsed) * 100);
 }
 
 /** A private tmux server running `command` in a cols × rows window, with a client attached in a PTY. */
