@@ -130,7 +130,8 @@ export class PaneCompositor {
       if ('immediate' in this.timer || !due) return;
       clearTimeout(this.timer.timeout);
     }
-    this.timer = due ? { immediate: setImmediate(this.onTimer) } : { timeout: setTimeout(this.onTimer, this.lastFrameAt + 2 * this.interval - performance.now()) };
+    if (due) this.timer = { immediate: setImmediate(this.onTimer) };
+    else this.timer = { timeout: setTimeout(this.onTimer, this.lastFrameAt + 2 * this.interval - performance.now()) };
   }
 
   private readonly onTimer = (): void => {
