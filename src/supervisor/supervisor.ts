@@ -9,6 +9,7 @@ import type { AgentConfig, LoadedConfig } from '../config/types.js';
 import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { buildLaunch } from '../agents/presets.js';
+import { assertAgentCommands } from '../agents/resolve.js';
 import { detectPrompt, showsTrustDialog } from '../agents/prompts.js';
 import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
@@ -106,11 +107,12 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     }
   }
 
-  /** Checks the repository and base; creates nothing. */
+  /** Checks the repository, the base and every agent's command; creates nothing. */
   static async create(opts: SupervisorOptions): Promise<Supervisor> {
     const git = await GitRepo.open(opts.loaded.root);
     const sup = new Supervisor(opts, git);
     sup.baseCommit = (await git.resolveBase(opts.loaded.config.base)).commit;
+    await assertAgentCommands(opts.loaded, opts.env, sup.baseCommit);
     return sup;
   }
 
