@@ -10,8 +10,7 @@ import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { buildLaunch } from '../agents/presets.js';
 import { assertAgentCommands } from '../agents/resolve.js';
-import { detectPrompt, showsTrustDialog } from '../agents/prompts.js';
-import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/status.js';
+import { isFinal, nextStatus, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
@@ -19,6 +18,7 @@ import { addWarning, applyCapture, removeWarning, startingState, statusText, typ
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
+import { QuietTimer, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
 import { StateFile } from './stateFile.js';
 import { syncTeam, type SyncAgent } from './sync.js';
@@ -74,7 +74,7 @@ interface Run {
   /** A hook has reported: from then on Claude Code's hooks alone drive its status. */
   hookSeen: boolean;
   stopRequested: boolean;
-  quietTimer?: NodeJS.Timeout;
+  quiet?: QuietTimer;
   typeAfterStart?: string;
   captured?: Promise<void>;
 }
@@ -238,7 +238,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       await this.stateFile.save(this.agents());
       await this.channel?.close();
       for (const run of this.runs.values()) {
-        disarmQuiet(run);
+        run.quiet?.disarm();
         run.session?.dispose();
       }
     })();
@@ -309,11 +309,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
 
   private onData(run: Run): void {
     this.apply(run, { type: 'output' });
-    // Before its first hook, Claude Code may sit in a dialog no hook reports (folder trust).
-    if (usesHooks(run.config.preset) && run.hookSeen && !run.typeAfterStart) return;
-    // Output comes in many chunks a second: move the timer rather than make a new one each time.
-    if (run.quietTimer) run.quietTimer.refresh();
-    else run.quietTimer = setTimeout(() => this.onQuiet(run), this.opts.quietMs ?? 1500);
+    if (!watchesQuiet(run.config.preset, run.hookSeen, Boolean(run.typeAfterStart))) return;
+    (run.quiet ??= new QuietTimer(this.opts.quietMs ?? 1500, () => this.onQuiet(run))).poke();
   }
 
   private onQuiet(run: Run): void {
@@ -322,18 +319,15 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       run.typeAfterStart = undefined;
       return;
     }
-    const lines = run.session?.screen.viewportText() ?? [];
-    if (usesHooks(run.config.preset)) {
-      if (!run.hookSeen && showsTrustDialog(lines) && run.state.status !== 'needs-input') {
-        this.apply(run, { type: 'prompt', waiting: 'needs-input' });
-        run.state.detail = 'asks to trust its folder';
-        this.emit('message', `${run.config.name}: Claude Code asks whether to trust ${run.state.worktree}; attach to it and answer (or open Claude Code once in this repository)`);
-        this.changed(run);
-      }
+    const verdict = quietVerdict(run.config.preset, run.hookSeen, run.state.status, run.session?.screen.viewportText() ?? []);
+    if (verdict !== 'trust-dialog') {
+      if (verdict) this.apply(run, verdict);
       return;
     }
-    const waiting = detectPrompt(run.config.preset, lines);
-    this.apply(run, waiting ? { type: 'prompt', waiting } : { type: 'quiet' });
+    this.apply(run, { type: 'prompt', waiting: 'needs-input' });
+    run.state.detail = 'asks to trust its folder';
+    this.emit('message', `${run.config.name}: Claude Code asks whether to trust ${run.state.worktree}; attach to it and answer (or open Claude Code once in this repository)`);
+    this.changed(run);
   }
 
   private onHook(r: HookReport): void {
@@ -353,7 +347,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   }
 
   private onExit(run: Run, exit: SessionExit): void {
-    disarmQuiet(run);
+    run.quiet?.disarm();
     const state = run.state;
     state.exitCode = exit.exitCode;
     state.signal = exit.signal;
@@ -418,9 +412,4 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.emit('status', run.state);
     void this.stateFile.save(this.agents());
   }
-}
-
-function disarmQuiet(run: Run): void {
-  clearTimeout(run.quietTimer);
-  run.quietTimer = undefined;
 }
