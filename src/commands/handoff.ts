@@ -9,8 +9,8 @@ import { compressHandoff } from '../handoff/compress.js';
 import { historyFileName, renderRemoved, writeHistory } from '../handoff/history.js';
 import { parseHandoff } from '../handoff/parse.js';
 import { renderHandoff } from '../handoff/render.js';
-import type { Conflict, HandoffLimits, ValidationReport } from '../handoff/types.js';
-import { validateHandoff } from '../handoff/validate.js';
+import type { Conflict, Finding, HandoffLimits, ValidationReport } from '../handoff/types.js';
+import { countHandoffTokens, validateHandoff } from '../handoff/validate.js';
 import { readAgentRecord } from '../supervisor/records.js';
 import { syncTeam, type SyncAgent } from '../supervisor/sync.js';
 import { historyDir, previewMerge, type TeamContext } from '../supervisor/team.js';
@@ -56,21 +56,30 @@ export async function checkCommand({ values, positionals, io }: CommandArgs): Pr
   return report.valid ? 0 : 1;
 }
 
-/** The human report: a line per section with tokens against budget, then findings. */
+/**
+ * The human report: a line per section with tokens against budget and its state, then the
+ * findings. A section's warnings are printed on its own line (never "ok" beside a warning);
+ * errors and findings about the whole file follow.
+ */
 export function formatReport(name: string, report: ValidationReport, limits: HandoffLimits, io: Io): string {
   const c = paint(io);
   const head = `${name}: ${report.valid ? c.green('valid') : c.red('invalid')} — ${report.totalTokens}/${report.totalBudget} tokens (${limits.encoding})`;
   const width = Math.max(...report.sections.map((s) => s.name.length));
+  const where = (f: Finding) => (f.line ? `line ${f.line}: ` : '');
+  const onRow = (f: Finding) => f.severity === 'warning' && f.section !== undefined && report.sections.some((s) => s.name === f.section);
   const rows = report.sections.map((s) => {
     const over = s.tokens > s.budget;
-    const mark = s.status === 'missing' ? c.red('missing') : over ? c.red('over budget') : s.status === 'out-of-order' ? c.yellow('out of order') : s.status === 'unknown' ? c.yellow('unknown section') : c.green('ok');
+    const errors = report.findings.filter((f) => f.section === s.name && f.severity === 'error');
+    const warnings = report.findings.filter((f) => f.section === s.name && onRow(f));
+    const mark = s.status === 'missing' ? c.red('missing') : over ? c.red('over budget') : errors.length ? c.red('error') : undefined;
+    const warned = warnings.map((f) => `${c.yellow('⚠')} ${where(f)}${f.message}`).join('; ');
     const tokens = `${String(s.tokens).padStart(4)}/${s.budget}`;
-    return `  ${s.name.padEnd(width)}  ${over ? c.red(tokens) : tokens}  ${mark}`;
+    const state = [mark, warned].filter(Boolean).join(' · ') || c.green('ok');
+    return `  ${s.name.padEnd(width)}  ${over ? c.red(tokens) : tokens}  ${state}`;
   });
-  const findings = report.findings.map((f) => {
-    const where = f.line ? `line ${f.line}: ` : '';
-    return `  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${where}${f.message}`;
-  });
+  const findings = report.findings
+    .filter((f) => !onRow(f))
+    .map((f) => `  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${where(f)}${f.message}`);
   return [head, ...rows, ...(findings.length ? ['', ...findings] : [])].join('\n');
 }
 
@@ -141,7 +150,8 @@ export async function compressCommand({ values, positionals, io }: CommandArgs):
   const result = compressHandoff(parseHandoff(text), limits, { historyRef: relative(root, join(historyDir(root), fileName)) });
   const out = renderHandoff(result.handoff);
   const moved = result.removed.reduce((n, s) => n + s.items.length, 0);
-  const summary = `${result.before} → ${result.after} tokens (budget ${limits.budget.total}); ${moved} item${moved === 1 ? '' : 's'} moved out`;
+  // The file as written, as `handoff check` counts it (result.before counts its canonical form).
+  const summary = `${countHandoffTokens(text, limits.encoding)} → ${result.after} tokens (budget ${limits.budget.total}); ${moved} item${moved === 1 ? '' : 's'} moved out`;
   if (!values.write) {
     io.out(out.trimEnd());
     io.err(`${summary}${moved ? '; run with --write to apply and keep them in history' : ''}`);

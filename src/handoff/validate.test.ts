@@ -8,7 +8,7 @@ import type { Encoding } from '../config/types.js';
 import { packageRoot } from '../paths.js';
 import { handoffTemplate, waveTemplate } from './template.js';
 import type { HandoffLimits } from './types.js';
-import { validateHandoff } from './validate.js';
+import { countHandoffTokens, validateHandoff } from './validate.js';
 
 const limits = (encoding: Encoding = 'cl100k_base', total = 500, section = 100): HandoffLimits => ({ budget: { total, section }, encoding });
 const fixture = (name: string): string => readFileSync(join(packageRoot(), 'test/fixtures/handoff', name), 'utf8');
@@ -123,5 +123,38 @@ describe('validateHandoff', () => {
   it('never throws on text full of special-token strings', () => {
     const report = validateHandoff(`${VALID}\n- <|endoftext|> <|fim_prefix|>\n`, limits());
     expect(report.totalTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('repeated items', () => {
+  it('warns about an item written twice in a section (same text after normalizeText), naming both lines', () => {
+    const text = VALID.replace('- [x] Logout endpoint\n', '- [x] Logout endpoint\n- [x]  Logout   endpoint (@tests)\n');
+    const report = validateHandoff(text, limits());
+    const lines = text.split('\n');
+    const first = lines.indexOf('- [x] Logout endpoint') + 1;
+    expect(report.valid).toBe(true);
+    expect(report.findings).toContainEqual({
+      severity: 'warning',
+      section: 'Completed',
+      line: first + 1,
+      message: `Completed: "Logout endpoint" is listed twice (lines ${first}, ${first + 1}); keep one`,
+    });
+  });
+
+  it('does not warn about the same item in two sections, or about different case', () => {
+    const text = VALID.replace('- [x] Logout endpoint\n', '- [x] Logout endpoint\n- [x] logout endpoint\n').replace(
+      '## Key Decisions\n',
+      '## Key Decisions\n- Logout endpoint\n',
+    );
+    expect(validateHandoff(text, limits()).findings.filter((f) => f.message.includes('listed'))).toEqual([]);
+  });
+});
+
+describe('countHandoffTokens', () => {
+  it('is the total check reports: the file as written, comments and spacing included, CRLF and BOM aside', () => {
+    const text = `\uFEFF${VALID.replace(/^## (.*)$/gm, (_, n: string) => `## ${n.toLowerCase()}`).replace(/\n/g, '\r\n')}<!-- note -->`;
+    const counted = countHandoffTokens(text, 'cl100k_base');
+    expect(counted).toBe(referenceCount(text.slice(1).replace(/\r\n/g, '\n'), 'cl100k_base'));
+    expect(validateHandoff(text, limits()).totalTokens).toBe(counted);
   });
 });

@@ -10,12 +10,28 @@
  * Out-of-order sections are a warning, not an error: the content is all there, the parser reads
  * it in any order, and the next merge or compress writes the canonical order back. Blocking an
  * agent's exit over order alone would spend a turn on cosmetics.
+ *
+ * An item written twice in one section (the same text once `normalizeText` has evened out
+ * spacing) is a warning: it costs tokens twice and usually means two agents' copies were pasted
+ * together by hand.
  */
-import { scanHandoff } from './parse.js';
-import { sectionKey } from './syntax.js';
+import { normalizeText } from './items.js';
+import { normalizeSource, scanHandoff, type HandoffScan } from './parse.js';
+import { parseItemLine, sectionKey, splitAgentSuffix } from './syntax.js';
 import { countTokens } from './tokens.js';
 import { SECTION_NAMES } from './types.js';
+import type { Encoding } from '../config/types.js';
 import type { Finding, HandoffLimits, SectionReport, ValidationReport } from './types.js';
+
+/**
+ * A handoff's tokens as `handoff check` reports them: the file as written (BOM dropped, CRLF as
+ * LF), comments and spacing included. `handoff compress` reports its "before" with this too, so
+ * the two commands give one number for one file; its "after" is the canonical text it writes,
+ * which is what check then counts in the written file.
+ */
+export function countHandoffTokens(text: string, encoding: Encoding): number {
+  return countTokens(normalizeSource(text), encoding);
+}
 
 interface Seen {
   name: string;
@@ -30,7 +46,7 @@ interface Seen {
 export function validateHandoff(text: string, limits: HandoffLimits): ValidationReport {
   const { budget, encoding } = limits;
   const scan = scanHandoff(text);
-  const totalTokens = countTokens(scan.source, encoding);
+  const totalTokens = countHandoffTokens(scan.source, encoding);
   const findings: Finding[] = [];
   const seen = new Map<string, Seen>();
   const order: Seen[] = [];
@@ -75,6 +91,7 @@ export function validateHandoff(text: string, limits: HandoffLimits): Validation
     if (problem) findings.push({ severity: 'warning', section: name, line: s.line, message: problem });
     sections.push({ name, status: problem ? 'out-of-order' : 'present', tokens: s.tokens, budget: budget.section });
     checkSection(s, budget.section, findings);
+    repeatedItems(scan, name, findings);
     if (s.empty && name === 'Blockers') {
       findings.push({ severity: 'warning', section: name, line: s.line, message: 'Blockers is empty: say what you decided against' });
     }
@@ -92,6 +109,7 @@ export function validateHandoff(text: string, limits: HandoffLimits): Validation
     findings.push({ severity: 'warning', section: s.name, line: s.line, message: `unknown section "${s.name}"` });
     sections.push({ name: s.name, status: 'unknown', tokens: s.tokens, budget: budget.section });
     checkSection(s, budget.section, findings);
+    repeatedItems(scan, s.name, findings);
   }
   if (totalTokens > budget.total) {
     findings.push({ severity: 'error', message: `total: ${totalTokens} tokens, budget ${budget.total}` });
@@ -105,6 +123,49 @@ export function validateHandoff(text: string, limits: HandoffLimits): Validation
     sections,
     findings: sorted,
   };
+}
+
+/** A warning for each item of section `name` written more than once (same text after `normalizeText`). */
+function repeatedItems(scan: HandoffScan, name: string, findings: Finding[]): void {
+  const key = sectionKey(name);
+  const section = scan.handoff.sections.find((s) => sectionKey(s.name) === key);
+  if (!section) return;
+  const counts = new Map<string, { text: string; n: number }>();
+  for (const item of section.items) {
+    const norm = normalizeText(item.text);
+    const c = counts.get(norm);
+    if (c) c.n++;
+    else counts.set(norm, { text: item.text, n: 1 });
+  }
+  for (const [norm, { text, n }] of counts) {
+    if (n < 2) continue;
+    const lines = itemLines(scan, key, norm);
+    const where = lines.length >= 2 ? ` (lines ${lines.join(', ')})` : '';
+    findings.push({
+      severity: 'warning',
+      section: section.name,
+      line: lines[1] ?? section.line,
+      message: `${section.name}: "${text}" is listed ${n === 2 ? 'twice' : `${n} times`}${where}; keep one`,
+    });
+  }
+}
+
+/**
+ * 1-based lines of the section's items whose first line reads as `norm` (or its start, for an
+ * item continued on indented lines). For the message only: the parse decides what repeats.
+ */
+function itemLines(scan: HandoffScan, key: string, norm: string): number[] {
+  const out: number[] = [];
+  for (const span of scan.spans) {
+    if (sectionKey(span.name) !== key) continue;
+    for (let i = span.start + 1; i < span.end; i++) {
+      const item = parseItemLine((scan.lines[i] as string).trim());
+      if (!item || item === 'empty') continue;
+      const head = normalizeText(splitAgentSuffix(item.text).text);
+      if (head !== '' && (head === norm || norm.startsWith(`${head} `))) out.push(i + 1);
+    }
+  }
+  return out;
 }
 
 function checkSection(s: Seen, limit: number, findings: Finding[]): void {
