@@ -1,6 +1,7 @@
 import { lstat, mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SuperviseError } from '../errors.js';
+import { enableWorktreeConfig, keepOutOfCommits, userExcludes } from './ownFiles.js';
 import { describe, type GitRunner } from './run.js';
 import type { WorktreeResult, WorktreeStep } from './worktrees.js';
 
@@ -46,10 +47,23 @@ async function removeEmptyDirs(path: string, top: string): Promise<void> {
 
 /**
  * Carry out a plan: `git worktree add` for each step to create, one after another (git locks
- * its metadata). If one fails, everything this call made is taken away again — worktrees,
+ * its metadata), then keep `ownFiles` out of the commits made in every worktree, created or
+ * reused. If a step fails, everything this call made is taken away again — worktrees,
  * branches and parent directories — and a GitError naming the agent is thrown.
  */
-export async function createWorktrees(git: GitRunner, root: string, steps: WorktreeStep[], baseCommit: string): Promise<WorktreeResult[]> {
+export async function createWorktrees(
+  git: GitRunner,
+  root: string,
+  steps: WorktreeStep[],
+  baseCommit: string,
+  ownFiles: ReadonlySet<string> = new Set(),
+): Promise<WorktreeResult[]> {
+  // Before anything is created, so a repository that refuses it is left as it was.
+  let inherited = '';
+  if (ownFiles.size > 0) {
+    await enableWorktreeConfig(git, root);
+    inherited = await userExcludes(git, root);
+  }
   const stale = new Set(steps.flatMap((s) => (s.kind === 'create' ? s.stale : [])));
   for (const path of stale) {
     await git.run(root, ['worktree', 'remove', '--force', path]).catch((err: unknown) => {
@@ -91,6 +105,15 @@ export async function createWorktrees(git: GitRunner, root: string, steps: Workt
     }
     done.push(created);
     results.push({ name, branch, path, created: true });
+  }
+  for (const r of results) {
+    try {
+      await keepOutOfCommits(git, r.path, ownFiles, inherited);
+    } catch (err) {
+      const left = await rollback(git, root, done, false);
+      if (left.length === 0) throw err;
+      throw new SuperviseError('GitError', (err as Error).message, {}, `Cleaning up failed; remove by hand: ${left.join(', ')}.`);
+    }
   }
   return results;
 }

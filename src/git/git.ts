@@ -81,9 +81,10 @@ export class GitRepo {
 
   /**
    * Create or reuse one worktree per spec, all or nothing: every spec is checked before
-   * anything is made, and a failure while creating removes what this call created.
+   * anything is made, and a failure while creating removes what this call created. In each
+   * worktree, created or reused, `ownFiles` (repository-relative) are kept out of every commit.
    */
-  async ensureWorktrees(specs: WorktreeSpec[], base: string): Promise<WorktreeResult[]> {
+  async ensureWorktrees(specs: WorktreeSpec[], base: string, ownFiles: ReadonlySet<string> = new Set()): Promise<WorktreeResult[]> {
     const { commit } = await this.resolveBase(base);
     for (const spec of specs) {
       const ok = await this.git.run(this.root, ['check-ref-format', '--branch', spec.branch]).then(() => true, () => false);
@@ -93,7 +94,7 @@ export class GitRepo {
     }
     const [worktrees, branches] = await Promise.all([this.worktrees(), this.branches()]);
     const steps = await planWorktrees(specs, { worktrees, branches });
-    return createWorktrees(this.git, this.root, steps, commit);
+    return createWorktrees(this.git, this.root, steps, commit, ownFiles);
   }
 
   /** Remove a worktree (refused when it has changes, unless `force`) and optionally its branch. */

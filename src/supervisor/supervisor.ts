@@ -18,6 +18,7 @@ import { addWarning, applyCapture, removeWarning, startingState, statusText, typ
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
+import { ownFiles } from './ownFiles.js';
 import { QuietTimer, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
 import { StateFile } from './stateFile.js';
@@ -54,11 +55,6 @@ export interface SyncSummary {
   worktrees: number;
   nudged: string[];
   conflicts: number;
-}
-
-/** Files the supervisor itself writes into a worktree: never the agent's work. */
-function ownFiles(handoffFile: string): Set<string> {
-  return new Set([handoffFile, '.claude/settings.local.json']);
 }
 
 const NUDGE = 'The team handoff was synced: re-read HANDOFF.md for what your teammates did and decided.';
@@ -128,7 +124,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   async start(): Promise<void> {
     const { loaded } = this.opts;
     const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
-    await this.git.ensureWorktrees(specs, this.baseCommit);
+    await this.git.ensureWorktrees(specs, this.baseCommit, ownFiles(loaded.config.handoff.file));
     await mkdir(supervisorDir(loaded.root), { recursive: true });
     this.channel = await HookChannel.listen(socketPathFor(loaded.root), (r) => this.onHook(r));
     for (const run of this.runs.values()) await this.launch(run);
