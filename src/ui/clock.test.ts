@@ -44,8 +44,10 @@ describe('PaneCompositor chrome rows', () => {
     const tick = comp.composeNow(false);
     await feed(outer, tick);
     expect(rowText(outer, paneArea.y)).toContain('working 6s');
-    // The header and backend's branch line only: the idle agent reads `<1m` still.
-    expect(tick.match(/\x1b\[\d+;\d+H/g)).toHaveLength(2);
+    // The header and both agents' branch lines: the idle agent's clock runs too.
+    expect(tick.match(/\x1b\[\d+;\d+H/g)).toHaveLength(3);
+    const { sidebar } = computeLayout(100, 30);
+    expect(rowText(outer, sidebar.y + 4)).toMatch(/agent\/tests +6s/);
     expect(comp.composeNow(false)).toBe('');
     expect(comp.composeNow(true)).toContain('working 6s');
     comp.dispose();

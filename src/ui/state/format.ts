@@ -39,36 +39,32 @@ export function statusWord(a: Pick<AgentState, 'status' | 'exitCode' | 'signal'>
   return STATUS_WORD[a.status];
 }
 
-/** Statuses whose elapsed time is shown to the second (the agent is doing something). */
-function active(status: AgentStatus): boolean {
-  return status === 'starting' || status === 'working' || status === 'needs-input';
-}
-
 /**
- * Time since the agent started (until it ended): `42s`, `3m12s`, `1h05m`. An idle agent reads to
- * the minute (`3m`, `<1m`), so a team of idle agents needs no redraw for a minute.
+ * Time since the agent started, frozen when it ended: `42s`, `3m12s`, `1h05m`. The same for every
+ * status: an idle or waiting agent's clock runs as a working one's does, so side by side they
+ * read alike (an idle agent once read `<1m` beside agents ticking by the second).
  */
-export function elapsed(a: Pick<AgentState, 'status' | 'startedAt' | 'endedAt'>, now: number): string {
+export function elapsed(a: Pick<AgentState, 'startedAt' | 'endedAt'>, now: number): string {
   const ms = Math.max(0, (a.endedAt ?? now) - a.startedAt);
   const s = Math.floor(ms / 1000);
   const m = Math.floor(s / 60);
   const h = Math.floor(m / 60);
   if (h > 0) return `${h}h${String(m % 60).padStart(2, '0')}m`;
-  if (a.status === 'idle') return m === 0 ? '<1m' : `${m}m`;
   if (m > 0) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   return `${s}s`;
 }
 
 /**
- * Milliseconds until some elapsed text on screen changes, or undefined when none can (no agent
- * runs): the controller sleeps exactly that long instead of ticking.
+ * Milliseconds until some elapsed text on screen changes, or undefined when none can (every
+ * agent has ended): the controller sleeps exactly that long instead of ticking.
  */
 export function nextElapsedChange(agents: readonly Pick<AgentState, 'status' | 'startedAt' | 'endedAt'>[], now: number): number | undefined {
   let next: number | undefined;
   for (const a of agents) {
     if (isFinal(a.status) || a.endedAt !== undefined) continue;
     const ms = Math.max(0, now - a.startedAt);
-    const step = active(a.status) && ms < 3_600_000 ? 1000 : 60_000;
+    // Past an hour the text shows minutes only.
+    const step = ms < 3_600_000 ? 1000 : 60_000;
     const wait = step - (ms % step);
     next = next === undefined ? wait : Math.min(next, wait);
   }

@@ -37,18 +37,20 @@ describe('status text', () => {
     expect(statusWord(agent('a', { status: 'failed', exitCode: null, signal: 'SIGKILL' }))).toBe('SIGKILL');
   });
 
-  it('reads elapsed time to the second while working and to the minute while idle', () => {
-    expect(elapsed(agent('a', { startedAt: 0 }), 42_000)).toBe('42s');
-    expect(elapsed(agent('a', { startedAt: 0 }), 192_000)).toBe('3m12s');
-    expect(elapsed(agent('a', { startedAt: 0, status: 'idle' }), 192_000)).toBe('3m');
-    expect(elapsed(agent('a', { startedAt: 0, status: 'idle' }), 30_000)).toBe('<1m');
-    expect(elapsed(agent('a', { startedAt: 0 }), 3_900_000)).toBe('1h05m');
+  it('reads elapsed time from the start for every status, to the second, frozen at exit', () => {
+    for (const status of ['starting', 'working', 'needs-input', 'idle'] as const) {
+      expect(elapsed(agent('a', { startedAt: 0, status }), 42_000)).toBe('42s');
+      expect(elapsed(agent('a', { startedAt: 0, status }), 192_000)).toBe('3m12s');
+      expect(elapsed(agent('a', { startedAt: 0, status }), 3_900_000)).toBe('1h05m');
+    }
+    expect(elapsed(agent('a', { startedAt: 0, status: 'idle' }), 30_000)).toBe('30s');
     expect(elapsed(agent('a', { startedAt: 0, status: 'exited', endedAt: 5000 }), 999_999)).toBe('5s');
   });
 
-  it('wakes up only when a shown elapsed time changes', () => {
+  it('wakes up only when a shown elapsed time changes, idle agents included', () => {
     expect(nextElapsedChange([agent('a', { startedAt: 0 })], 1_250)).toBe(750);
-    expect(nextElapsedChange([agent('a', { startedAt: 0, status: 'idle' })], 61_000)).toBe(59_000);
+    expect(nextElapsedChange([agent('a', { startedAt: 0, status: 'idle' })], 61_250)).toBe(750);
+    expect(nextElapsedChange([agent('a', { startedAt: 0, status: 'idle' })], 3_661_000)).toBe(59_000);
     expect(nextElapsedChange([agent('a', { status: 'exited', endedAt: 10 }), agent('b', { status: 'stopped', endedAt: 10 })], 5_000)).toBeUndefined();
   });
 });
