@@ -1,6 +1,6 @@
 /** The built `supervise` binary, run as a user would: flags, init, handoff commands, bad input. */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,9 +86,16 @@ describe('global flags', () => {
   });
 });
 
+/** A fresh folder that is a git repository (init writes at a repository's root). */
+function freshRepo(): string {
+  const cwd = freshDir();
+  execFileSync('git', ['init', '-q'], { cwd });
+  return cwd;
+}
+
 describe('supervise init', () => {
   it('writes agents.yaml, HANDOFF.md and the .gitignore line; the template passes check', async () => {
-    const cwd = freshDir();
+    const cwd = freshRepo();
     writeFileSync(join(cwd, '.gitignore'), 'node_modules/');
     const r = await supervise(['init'], cwd);
     expect(r.code).toBe(0);
@@ -100,7 +107,7 @@ describe('supervise init', () => {
   });
 
   it('never overwrites without --force, and writes nothing when a file is in the way', async () => {
-    const cwd = freshDir();
+    const cwd = freshRepo();
     writeFileSync(join(cwd, 'HANDOFF.md'), 'mine\n');
     const before = listing(cwd);
     const r = await supervise(['init'], cwd);
@@ -222,5 +229,70 @@ describe('bad agents.yaml through the CLI', () => {
     expect(r.stderr).toContain(`agents.yaml:${line}:${column}: `);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(listing(repo.dir)).toEqual(before);
+  });
+});
+
+describe('from a folder inside the repository, like git', () => {
+  /** A repository with a nested folder to run from. */
+  function nested(): { repo: TempRepo; src: string } {
+    const repo = makeTempRepo({ parent: dir });
+    const src = join(repo.dir, 'src', 'deep');
+    mkdirSync(src, { recursive: true });
+    return { repo, src };
+  }
+
+  it('with no agents.yaml yet, says where it looked; init writes at the root and says so', async () => {
+    const { repo, src } = nested();
+    const none = await supervise(['--headless'], src);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`no agents.yaml in ${src} or any folder above it up to the repository root ${repo.dir}.`);
+    expect(none.stderr).toMatch(/`supervise init`/);
+
+    const r = await supervise(['init'], src);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`wrote agents.yaml and HANDOFF.md in ${repo.dir}`);
+    for (const f of ['agents.yaml', 'HANDOFF.md', '.gitignore']) {
+      expect(existsSync(join(repo.dir, f)), f).toBe(true);
+      expect(existsSync(join(src, f)), f).toBe(false);
+    }
+    expect(readFileSync(join(repo.dir, 'agents.yaml'), 'utf8')).toContain(`project: ${JSON.stringify(repo.dir.split('/').pop())}`);
+    const again = await supervise(['init'], src);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`already exist in ${repo.dir}`);
+  });
+
+  it('supervise, handoff check and handoff show use the root agents.yaml', async () => {
+    const { repo, src } = nested();
+    // An invalid agent branch: `supervise --headless` stops at the located error, naming the root file.
+    writeFileSync(join(repo.dir, 'agents.yaml'), 'version: 1\nproject: Sub\nagents:\n  - name: a\n    task: t\n    branch: x..y\n');
+    const bad = await supervise(['--headless'], src);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`supervise: ${join(repo.dir, 'agents.yaml')}:6:13: agents[0].branch: `);
+    expect(existsSync(join(repo.dir, '.supervise'))).toBe(false);
+
+    writeFileSync(join(repo.dir, 'agents.yaml'), 'version: 1\nproject: Sub\nhandoff: { file: docs/TEAM.md }\nagents:\n  - name: a\n    task: t\n');
+    mkdirSync(join(repo.dir, 'docs'));
+    writeFileSync(join(repo.dir, 'docs', 'TEAM.md'), VALID);
+    const check = await supervise(['handoff', 'check'], src);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/TEAM\.md: valid/);
+    const show = await supervise(['handoff', 'show'], src);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain('## Key Decisions');
+  });
+
+  it("from inside an agent's worktree, uses the main checkout's agents.yaml", async () => {
+    const { repo } = nested();
+    mkdirSync(join(repo.dir, 'docs'));
+    writeFileSync(join(repo.dir, 'docs', 'TEAM.md'), VALID);
+    // The worktree checks out its own committed copy of agents.yaml, pointing at another handoff.
+    writeFileSync(join(repo.dir, 'agents.yaml'), 'version: 1\nproject: Sub\nhandoff: { file: WORKTREE.md }\nagents:\n  - name: a\n    task: t\n');
+    repo.git('add', 'agents.yaml');
+    repo.git('commit', '-q', '-m', 'agents');
+    repo.git('worktree', 'add', '-q', '-b', 'agent/a', '.supervise/worktrees/a');
+    writeFileSync(join(repo.dir, 'agents.yaml'), 'version: 1\nproject: Sub\nhandoff: { file: docs/TEAM.md }\nagents:\n  - name: a\n    task: t\n');
+    const check = await supervise(['handoff', 'check'], join(repo.dir, '.supervise', 'worktrees', 'a'));
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/TEAM\.md: valid/);
   });
 });

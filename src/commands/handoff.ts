@@ -3,6 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { exists, writeFileAtomic } from '../fsutil.js';
+import { configFile, optionalConfigFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { DEFAULT_BUDGET, type LoadedConfig } from '../config/types.js';
 import { compressHandoff } from '../handoff/compress.js';
@@ -19,16 +20,14 @@ import type { CommandArgs } from './table.js';
 
 const DEFAULT_LIMITS: HandoffLimits = { budget: DEFAULT_BUDGET, encoding: 'cl100k_base' };
 
-/** The config named by -c, or ./agents.yaml when present; undefined when there is none. */
+/** The config named by -c, or the repository's agents.yaml when there is one; undefined when there is none. */
 async function optionalConfig(values: Record<string, unknown>, io: Io): Promise<LoadedConfig | undefined> {
-  const given = values.config as string | undefined;
-  const path = resolve(io.cwd, given ?? 'agents.yaml');
-  if (!given && !(await exists(path))) return undefined;
-  return loadConfig(path);
+  const path = await optionalConfigFile(io.cwd, values.config as string | undefined);
+  return path === undefined ? undefined : loadConfig(path);
 }
 
 async function requiredConfig(values: Record<string, unknown>, io: Io): Promise<LoadedConfig> {
-  return loadConfig(resolve(io.cwd, (values.config as string | undefined) ?? 'agents.yaml'));
+  return loadConfig(await configFile(io.cwd, values.config as string | undefined));
 }
 
 function limitsOf(loaded: LoadedConfig | undefined): HandoffLimits {

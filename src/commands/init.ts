@@ -1,8 +1,12 @@
-/** `supervise init`: agents.yaml, HANDOFF.md and the .gitignore line, never overwriting without --force. */
+/**
+ * `supervise init`: agents.yaml, HANDOFF.md and the .gitignore line at the repository root (from
+ * any folder inside it, as the other commands look for them there), never overwriting without --force.
+ */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { exists, writeFileAtomic, writeFileExclusive } from '../fsutil.js';
+import { initRoot } from '../config/find.js';
 import { agentsYamlTemplate } from '../config/init.js';
 import { handoffTemplate } from '../handoff/template.js';
 import type { CommandArgs } from './table.js';
@@ -12,7 +16,7 @@ const IGNORE_LINE = '.supervise/';
 
 export async function initCommand({ values, io }: CommandArgs): Promise<number> {
   const force = Boolean(values.force);
-  const dir = io.cwd;
+  const dir = await initRoot(io.cwd);
   const project = basename(dir);
   const files = [
     { name: 'agents.yaml', content: agentsYamlTemplate().replace(/^project: .*$/m, `project: ${JSON.stringify(project)}`) },
@@ -35,7 +39,7 @@ export async function initCommand({ values, io }: CommandArgs): Promise<number> 
   }
   const ignoreAdded = await addIgnoreLine(join(dir, '.gitignore'));
   const c = paint(io);
-  io.out(`${c.green('✓')} wrote ${files.map((f) => f.name).join(' and ')}${ignoreAdded ? `; added ${IGNORE_LINE} to .gitignore` : ''}`);
+  io.out(`${c.green('✓')} wrote ${files.map((f) => f.name).join(' and ')} in ${dir}${ignoreAdded ? `; added ${IGNORE_LINE} to .gitignore` : ''}`);
   io.out(`Next: describe your agents in agents.yaml, then run ${c.bold('supervise')}.`);
   return 0;
 }

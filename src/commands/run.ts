@@ -1,19 +1,18 @@
-/** `supervise` and `supervise --headless`: load agents.yaml, then the TUI or status lines. */
-import { resolve } from 'node:path';
+/** `supervise` and `supervise --headless`: load agents.yaml (found from any folder of the repository), then the TUI or status lines. */
 import { SuperviseError } from '../errors.js';
+import { configFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { runHeadless } from '../supervisor/headless.js';
 import type { CommandArgs } from './table.js';
 
 export async function runCommand({ values, io }: CommandArgs): Promise<number> {
-  const configPath = resolve(io.cwd, (values.config as string | undefined) ?? 'agents.yaml');
   if (values.json && !values.headless) {
     throw new SuperviseError('UsageError', '--json only goes with --headless.', {}, 'Run `supervise --headless --json`.');
   }
   if (!values.headless && !(process.stdout.isTTY && process.stdin.isTTY)) {
     throw new SuperviseError('UsageError', 'the TUI needs a terminal, and standard output or input is not one.', {}, 'Run `supervise --headless` (add --json for NDJSON) to run the agents without it.');
   }
-  const loaded = await loadConfig(configPath);
+  const loaded = await loadConfig(await configFile(io.cwd, values.config as string | undefined));
   if (values.headless) return runHeadless(loaded, io, { json: Boolean(values.json) });
   const { runTui } = await import('../ui/runTui.js');
   return runTui(loaded, io);

@@ -19,12 +19,12 @@ export interface CommandSpec {
   run(args: CommandArgs): Promise<number>;
 }
 
-const CONFIG_HELP = '  -c, --config FILE   agents.yaml to use (default ./agents.yaml)';
+const CONFIG_HELP = '  -c, --config FILE   agents.yaml to use (default: the nearest, up to the repository root)';
 
 export const COMMANDS: CommandSpec[] = [
   {
     path: [],
-    summary: 'the TUI on ./agents.yaml',
+    summary: "the TUI on the repository's agents.yaml",
     usage: 'Usage: supervise [--headless [--json]] [-c FILE]',
     help: '',
     options: { headless: { type: 'boolean' }, json: { type: 'boolean' } },
@@ -33,12 +33,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     path: ['init'],
-    summary: 'write agents.yaml and HANDOFF.md here, add .supervise/ to .gitignore',
+    summary: 'write agents.yaml and HANDOFF.md at the repository root',
     usage: 'Usage: supervise init [--force]',
     help: `
-Writes a commented agents.yaml (with a schema line editors use to complete and check it),
-HANDOFF.md from the template, and adds .supervise/ to .gitignore. An existing file is never
-overwritten unless --force is given; nothing is written when any file is in the way.
+Writes, at the top of the git repository you are in (from any folder inside it), a commented
+agents.yaml (with a schema line editors use to complete and check it), HANDOFF.md from the
+template, and adds .supervise/ to .gitignore. Outside a git repository it refuses: the agents
+work in worktrees of one. An existing file is never overwritten unless --force is given;
+nothing is written when any file is in the way.
 
   --force             overwrite agents.yaml and HANDOFF.md when they exist`,
     options: { force: { type: 'boolean' } },

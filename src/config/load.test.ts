@@ -145,7 +145,8 @@ describe('loadConfig', () => {
     expect(err).not.toBeInstanceOf(ConfigErrors);
     expect((err as SuperviseError).kind).toBe('InputError');
     expect((err as SuperviseError).exitCode).toBe(2);
-    expect((err as SuperviseError).message).toMatch(/^agents\.yaml not found: .*; run `supervise init` to create one$/);
+    expect((err as SuperviseError).message).toBe(`${join(dir, 'agents.yaml')} not found.`);
+    expect((err as SuperviseError).hint).toMatch(/-c.*`supervise init`/);
   });
 
   it('joins every error into one message, a located line each', async () => {

@@ -152,7 +152,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new SuperviseError('InputError', `agents.yaml not found: ${file}; run \`supervise init\` to create one`, { file });
+      // Found configs exist, so this is a -c path (or a file removed a moment ago).
+      throw new SuperviseError('InputError', `${file} not found.`, {}, 'Check the path given with -c, or run `supervise init` to create agents.yaml.');
     }
     throw new SuperviseError('InputError', `cannot read ${file}: ${code ?? (err as Error).message}`, { file });
   }
