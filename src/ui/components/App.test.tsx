@@ -175,7 +175,8 @@ describe('App', () => {
     sup.report(agent('backend', { pid: 11, diff: { files: ['src/api.ts'], added: 4, removed: 1 } }));
     await shows('3 ✗ tests');
     await shows('exit 3');
-    await shows('! src/api.ts: 1,3');
+    await shows('! src/api.ts');
+    await shows('    backend, tests');
     sup.report(agent('frontend', { pid: 12, status: 'needs-input' }));
     await shows('frontend is waiting for an answer — 2 then enter to attach and reply');
   });

@@ -27,7 +27,8 @@ describe('Sidebar', () => {
     expect(frame).toContain('│2 ◐ frontend      input│');
     expect(frame).toContain('│3 ✓ tests        exit 0│');
     expect(frame).toContain('│  ! handoff not updated│');
-    expect(frame).toContain('│! src/api.ts: 1,2');
+    expect(frame).toContain('│! src/api.ts   ');
+    expect(frame).toContain('│    backend, frontend  │');
     for (const l of lines) expect([...l].length).toBe(25);
   });
 });

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { agent } from '../testing/fixtures.js';
 import { elapsed, nextElapsedChange, statusGlyph, statusWord } from './format.js';
 import { sharedFiles } from './overlap.js';
-import { sidebarLines } from './sidebarLines.js';
+import { fitNames, sidebarLines } from './sidebarLines.js';
 import { lineText } from './styled.js';
 
 const budget = { total: 500, section: 100 };
 
 describe('sharedFiles', () => {
-  it('lists files in two or more agents’ changes with their 1-based positions', () => {
+  it('lists files in two or more agents’ changes with the agents’ names, in sidebar order', () => {
     const agents = [
       agent('a', { diff: { files: ['src/api.ts', 'src/a.ts'], added: 1, removed: 0 } }),
       agent('b', { diff: { files: ['src/api.ts', 'README.md'], added: 1, removed: 0 } }),
@@ -16,8 +16,8 @@ describe('sharedFiles', () => {
       agent('d', { diff: { files: ['README.md', 'src/api.ts', 'src/api.ts'], added: 1, removed: 0 } }),
     ];
     expect(sharedFiles(agents)).toEqual([
-      { file: 'README.md', agents: [2, 4] },
-      { file: 'src/api.ts', agents: [1, 2, 4] },
+      { file: 'README.md', agents: ['b', 'd'] },
+      { file: 'src/api.ts', agents: ['a', 'b', 'd'] },
     ]);
     expect(sharedFiles([agents[0]!, agents[2]!])).toEqual([]);
   });
@@ -69,7 +69,7 @@ describe('sidebarLines', () => {
     expect(lines).toContain('2 ◐ frontend      input');
     expect(lines).toContain('  ! handoff not updated');
     expect(lines).toContain('3 ✓ tests        exit 0');
-    expect(lines[lines.length - 1]).toBe('! src/api.ts: 1,2');
+    expect(lines.slice(-2)).toEqual(['! src/api.ts', '    backend, frontend']);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(23);
   });
 
@@ -79,6 +79,19 @@ describe('sidebarLines', () => {
     expect(lines.length).toBeLessThanOrEqual(12);
     for (let i = 1; i <= 9; i++) expect(lines.some((l) => l.startsWith(`${i} `))).toBe(true);
     expect(lines.some((l) => l.includes('warnings'))).toBe(true);
+  });
+
+  it('names the agents sharing a file, on one line when it fits, else cut to the width with +N', () => {
+    const files = { files: ['src/api.ts'], added: 1, removed: 0 };
+    const two = [agent('api', { diff: files }), agent('ui', { diff: files })];
+    expect(sidebarLines({ agents: two, selected: 0, now: 0, budget, width: 23, height: 20 }).map(lineText).at(-1)).toBe('! src/api.ts: api, ui');
+    const four = ['backend', 'frontend', 'tests', 'docs'].map((n) => agent(n, { diff: { ...files, files: ['src/server/routes/auth/api.ts'] } }));
+    const lines = sidebarLines({ agents: four, selected: 0, now: 0, budget, width: 23, height: 30 }).map(lineText);
+    expect(lines.slice(-2)).toEqual(['! …r/routes/auth/api.ts', '    backend +3']);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(23);
+    expect(fitNames(['backend', 'frontend', 'tests'], 40)).toBe('backend, frontend, tests');
+    expect(fitNames(['backend', 'frontend', 'tests'], 20)).toBe('backend, frontend +1');
+    expect(fitNames(['a-very-long-agent-name', 'b'], 10)).toBe('a-very… +1');
   });
 
   it('marks tokens over budget', () => {

@@ -1,11 +1,11 @@
 /**
  * The sidebar as lines (SPEC §5): per agent its number, status glyph and word, branch, elapsed
  * time, diff stat and handoff tokens against the budget, its warnings; then files changed by two
- * agents. Fewer lines per agent when the terminal is short. Pure.
+ * agents, with their names. Fewer lines per agent when the terminal is short. Pure.
  */
 import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
-import { elapsed, STATUS_COLOR, statusGlyph, statusWord } from './format.js';
+import { clip, clipStart, elapsed, STATUS_COLOR, statusGlyph, statusWord } from './format.js';
 import { sharedFiles } from './overlap.js';
 import { clipLine, justify, seg, type Line } from './styled.js';
 
@@ -54,10 +54,34 @@ function warningLines(a: AgentState, width: number): Line[] {
   return a.warnings.map((w) => clipLine([seg(`  ! ${w}`, { color: 'yellow' })], width));
 }
 
+/** `! src/api.ts: backend, tests` when it fits, else the file and, below it, the names that fit. */
+function sharedLines(file: string, names: readonly string[], width: number): Line[] {
+  const style = { color: 'yellow' };
+  const one = `! ${file}: ${names.join(', ')}`;
+  if ([...one].length <= width) return [[seg(one, style)]];
+  return [
+    [seg(`! ${clipStart(file, Math.max(width - 2, 0))}`, style)],
+    [seg(INDENT), seg(fitNames(names, Math.max(width - INDENT.length, 1)), style)],
+  ];
+}
+
+/** As many names as fit in `width`, in order, then `+N` for the others: `backend, tests +2`. */
+export function fitNames(names: readonly string[], width: number): string {
+  for (let k = names.length; k >= 1; k--) {
+    const rest = names.length - k;
+    const text = `${names.slice(0, k).join(', ')}${rest ? ` +${rest}` : ''}`;
+    if ([...text].length <= width) return text;
+  }
+  // Not even one whole name fits: the first, cut, and the count of the others.
+  const tail = names.length > 1 ? ` +${names.length - 1}` : '';
+  return `${clip(names[0] ?? '', Math.max(width - tail.length, 1))}${tail}`;
+}
+
 /** Every line of the sidebar's inside, at most `height` of them. */
 export function sidebarLines(input: SidebarInput): Line[] {
   const { agents, selected, now, budget, width, height } = input;
-  const shared = sharedFiles(agents).map((s) => clipLine([seg(`! ${s.file}: ${s.agents.join(',')}`, { color: 'yellow' })], width));
+  const files = sharedFiles(agents);
+  const shared = files.flatMap((s) => sharedLines(s.file, s.agents, width).map((l) => clipLine(l, width)));
   // Detail levels, richest first: the first that fits is used.
   for (const level of [0, 1, 2, 3]) {
     const lines: Line[] = [];
@@ -74,7 +98,7 @@ export function sidebarLines(input: SidebarInput): Line[] {
     });
     if (level <= 2) lines.push(...shared);
     else {
-      const count = shared.length + agents.reduce((n, a) => n + a.warnings.length, 0);
+      const count = files.length + agents.reduce((n, a) => n + a.warnings.length, 0);
       if (count > 0) lines.push([seg(`! ${count} warning${count === 1 ? '' : 's'}`, { color: 'yellow' })]);
     }
     if (lines.length <= height || level === 3) return lines.slice(0, height);
