@@ -20,6 +20,7 @@ const FLAGS = {
   edit: { type: 'list', arg: 'PATH', help: 'create or append a line to PATH (repeatable; env: comma-separated)' },
   work: { type: 'int', arg: 'MS', def: 300, help: 'simulated work time, with a spinner and log lines' },
   ask: { type: 'bool', help: 'ask a permission question before finishing and wait for a line' },
+  commit: { type: 'bool', help: 'after updating HANDOFF.md, `git add -A && git commit` in its folder, as agents usually do; the files committed are recorded' },
   'notify-ms': { type: 'int', arg: 'MS', def: 200, help: 'delay before the permission_prompt Notification hook' },
   interactive: { type: 'bool', help: 'after the work, stay at a `> ` prompt echoing lines; /exit ends' },
   'idle-notify-ms': { type: 'int', arg: 'MS', def: 0, help: 'when idle at the prompt, call Notification idle_prompt after MS (0: never)' },
@@ -694,6 +695,20 @@ async function askPermission(ctx, file) {
   return /^\s*y/i.test(line);
 }
 
+/** `git add -A && git commit`, the way an agent following the usual flow commits its work. */
+function commitAll(ctx) {
+  const { screen } = ctx;
+  const identity = { GIT_AUTHOR_NAME: 'fake-agent', GIT_AUTHOR_EMAIL: 'fake-agent@example.invalid' };
+  const env = { ...identity, GIT_COMMITTER_NAME: identity.GIT_AUTHOR_NAME, GIT_COMMITTER_EMAIL: identity.GIT_AUTHOR_EMAIL, ...ctx.env };
+  const git = (args) => spawnSync('git', args, { cwd: ctx.cwd, env, encoding: 'utf8' });
+  const add = git(['add', '-A']);
+  const commit = add.status === 0 ? git(['commit', '-q', '-m', `${ctx.agent}: ${clip(ctx.task, 60)}`]) : add;
+  const files = commit.status === 0 ? git(['show', '--name-only', '--format=', 'HEAD']).stdout.split('\n').filter(Boolean) : [];
+  const error = commit.status === 0 ? undefined : `${commit.stderr ?? ''}${commit.stdout ?? ''}`.trim();
+  ctx.recorder.event('commit', { status: commit.status, files, error });
+  screen.line(commit.status === 0 ? `${screen.p.green('✓')} Committed ${files.length} file(s)` : screen.p.red(`git commit failed: ${error}`));
+}
+
 // ─── Demo ───────────────────────────────────────────────────────────────────────────────────
 
 const SCENARIOS = [
@@ -1053,6 +1068,7 @@ async function main() {
       if (opts.ask) await askPermission(ctx, 'src/app.ts');
     }
     if (!opts.demo) handoffBeforeStop(ctx);
+    if (opts.commit) commitAll(ctx);
     appendTurn(ctx, 'assistant', `Done: ${ctx.task}`);
     await stopTurn(ctx);
   }
