@@ -20,6 +20,7 @@ const FLAGS = {
   edit: { type: 'list', arg: 'PATH', help: 'create or append a line to PATH (repeatable; env: comma-separated)' },
   work: { type: 'int', arg: 'MS', def: 300, help: 'simulated work time, with a spinner and log lines' },
   ask: { type: 'bool', help: 'ask a permission question before finishing and wait for a line' },
+  confirm: { type: 'bool', help: 'after the work, ask "Apply the change? [Y/n]" and wait for a line (Enter alone means yes); the answer is recorded' },
   commit: { type: 'bool', help: 'after updating HANDOFF.md, `git add -A && git commit` in its folder, as agents usually do; the files committed are recorded' },
   'notify-ms': { type: 'int', arg: 'MS', def: 200, help: 'delay before the permission_prompt Notification hook' },
   interactive: { type: 'bool', help: 'after the work, stay at a `> ` prompt echoing lines; /exit ends' },
@@ -695,6 +696,18 @@ async function askPermission(ctx, file) {
   return /^\s*y/i.test(line);
 }
 
+/** A y/n question whose default is yes, the kind a stray line typed into the agent would answer. */
+async function askConfirm(ctx) {
+  const { screen } = ctx;
+  screen.stopSpinner();
+  screen.raw(`${screen.p.bold('Apply the change?')} [Y/n] `);
+  const line = (await ctx.input.next()) ?? '';
+  const yes = !/^\s*n/i.test(line);
+  screen.line(yes ? 'applied' : 'not applied');
+  ctx.recorder.event('answer', { question: 'Apply the change?', answer: line, yes });
+  return yes;
+}
+
 /** `git add -A && git commit`, the way an agent following the usual flow commits its work. */
 function commitAll(ctx) {
   const { screen } = ctx;
@@ -1066,6 +1079,7 @@ async function main() {
     else {
       await simulateWork(ctx);
       if (opts.ask) await askPermission(ctx, 'src/app.ts');
+      if (opts.confirm) await askConfirm(ctx);
     }
     if (!opts.demo) handoffBeforeStop(ctx);
     if (opts.commit) commitAll(ctx);

@@ -35,6 +35,28 @@ export function detectPrompt(preset: Preset, lines: string[], depth = 3): 'needs
   return undefined;
 }
 
+// Anything a typed line could answer. Broader than the needs-input patterns on purpose: it guards
+// what we type into an agent, so a false alarm costs one skipped nudge, a miss a wrong answer.
+const ASKS = [
+  /\((?:y\/n|yes\/no)\)/i,
+  /\[(?:y\/n|yes\/no)\]/i,
+  /\(Y\)es\b|\(N\)o\b/i, // aider: (Y)es/(N)o [Yes]:
+  /\b(?:do you want|would you like|are you sure|waiting for user confirmation)\b/i,
+  /\bpress (?:enter|return|any key)\b/i,
+  /^(?:Allow|Approve)\b.*\?/i,
+  /\b(?:proceed|continue|overwrite|replace)\s*\?/i,
+  /^[❯›>▶▸●→]\s*(?:\d+[.)]\s*\S|(?:Yes|No)\b)/, // a choice menu's pointer: ❯ 1. Yes, › No
+  /^\d+[.)]\s*(?:Yes|No)\b/i, // its other rows: 2. No, and tell Claude…
+];
+// Box borders and gutters that frame a dialog's lines.
+const FRAME = /^[\s│┃║▌▐╎┆]+|[\s│┃║▌▐╎┆]+$/g;
+
+/** Whether the last `depth` non-empty screen lines show a question a typed line could answer. */
+export function showsQuestion(lines: string[], depth = 8): boolean {
+  const tail = lines.map((l) => l.replace(FRAME, '')).filter((l) => l !== '').slice(-depth);
+  return tail.some((line) => ASKS.some((re) => re.test(line)));
+}
+
 // Claude Code's folder-trust dialog: shown before any hook runs, so only the screen can tell.
 const CLAUDE_TRUST_DIALOG = /Quick safety check|Do you trust the files in this folder|Yes, I trust this folder/;
 

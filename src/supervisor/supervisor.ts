@@ -18,6 +18,7 @@ import { addWarning, applyCapture, removeWarning, startingState, statusText, typ
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
+import { decideNudge, NUDGE_LINE, syncMessage, type SyncSummary } from './nudge.js';
 import { ownFiles } from './ownFiles.js';
 import { QuietTimer, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
@@ -27,6 +28,7 @@ import { readTeamText, type TeamContext } from './team.js';
 import { buildHandoffView, type HandoffView } from './view.js';
 
 export type { HandoffView } from './view.js';
+export type { SyncSummary } from './nudge.js';
 
 export interface SupervisorOptions {
   loaded: LoadedConfig;
@@ -50,14 +52,6 @@ export interface SupervisorEvents {
   /** The agent's screen changed. */
   output: string;
 }
-
-export interface SyncSummary {
-  worktrees: number;
-  nudged: string[];
-  conflicts: number;
-}
-
-const NUDGE = 'The team handoff was synced: re-read HANDOFF.md for what your teammates did and decided.';
 
 interface Run {
   config: AgentConfig;
@@ -177,7 +171,6 @@ export class Supervisor extends Emitter<SupervisorEvents> {
 
   /** Merge every agent's handoff into the team one, write it everywhere, nudge waiting agents. */
   async sync(): Promise<SyncSummary> {
-    const runs = [...this.runs.values()];
     const result = await syncTeam(this.team, this.syncAgents(), { writeWorktrees: true });
     for (const w of result.written) {
       const run = this.runs.get(w.agent)!;
@@ -186,17 +179,17 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       run.injectedText = w.text;
       await this.rewriteRecordHash(run);
     }
-    const notify = this.opts.loaded.config.sync.notify;
-    const nudged: string[] = [];
-    for (const run of runs) {
-      if (!run.session?.running || notify === 'never') continue;
-      if (notify === 'always' || run.state.status === 'idle') {
-        run.session.write(`${NUDGE}\r`);
-        nudged.push(run.config.name);
+    const summary: SyncSummary = { worktrees: result.written.length, nudged: [], skipped: [], conflicts: result.conflicts.length };
+    for (const { config, state, session, hookSeen } of this.runs.values()) {
+      if (!session?.running) continue;
+      const d = decideNudge({ preset: config.preset, status: state.status, hooks: hookSeen, lines: session.screen.viewportText(), notify: this.opts.loaded.config.sync.notify });
+      if (!d.nudge) summary.skipped.push({ agent: config.name, reason: d.reason });
+      else {
+        session.write(NUDGE_LINE);
+        summary.nudged.push(config.name);
       }
     }
-    const summary = { worktrees: result.written.length, nudged, conflicts: result.conflicts.length };
-    this.emit('message', `synced ${summary.worktrees} worktree${summary.worktrees === 1 ? '' : 's'}, nudged ${nudged.length}${summary.conflicts ? `, ${summary.conflicts} conflict${summary.conflicts === 1 ? '' : 's'} flagged` : ''}`);
+    this.emit('message', syncMessage(summary));
     return summary;
   }
 

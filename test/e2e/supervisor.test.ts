@@ -115,11 +115,11 @@ describe("Claude Code's trust dialog", () => {
 });
 
 describe('sync', () => {
-  it('merges every worktree into the team handoff, writes it everywhere and nudges idle agents', async () => {
+  it('merges every worktree into the team handoff, writes it everywhere and nudges agents at their prompt', async () => {
     const { t, sup } = await start(`version: 1
 project: Sync
 handoff: { enforce: off }
-sync: { notify: idle }
+sync: { notify: always }
 agents:
   - name: alpha
     task: Do alpha
@@ -130,14 +130,14 @@ agents:
     preset: custom
     command: [FAKE, --fake-record, SCRATCH/beta.json, --fake-work, "50", --fake-interactive]
 `);
-    // The custom agents update their handoffs before going idle at their prompt.
+    // The custom agents update their handoffs before going idle at their `> ` prompt (custom agents are nudged only with always).
     await waitFor(() => sup.agents().every((a) => a.status === 'idle'), { timeout: 15_000, message: 'both idle' });
     const messages: string[] = [];
     sup.on('message', (m) => messages.push(m));
     const summary = await sup.sync();
     expect(summary.worktrees).toBe(2);
     expect(summary.nudged.sort()).toEqual(['alpha', 'beta']);
-    expect(messages).toContain('synced 2 worktrees, nudged 2');
+    expect(messages).toContain('synced 2 worktrees, nudged 2: alpha, beta');
     const team = readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8');
     expect(team).toMatch(/Do alpha/);
     expect(team).toMatch(/Do beta/);

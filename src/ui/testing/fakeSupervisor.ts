@@ -44,7 +44,7 @@ export class FakeSupervisor extends Emitter<SupervisorEvents> implements TuiSupe
   async sync(): Promise<SyncSummary> {
     this.calls.push('sync');
     this.emit('message', 'synced 3 worktrees, nudged 2');
-    return { worktrees: 3, nudged: ['a', 'b'], conflicts: 0 };
+    return { worktrees: 3, nudged: ['a', 'b'], skipped: [], conflicts: 0 };
   }
 
   async handoffView(): Promise<HandoffView> {
