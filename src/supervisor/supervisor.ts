@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentConfig, LoadedConfig } from '../config/types.js';
+import type { LoadedConfig } from '../config/types.js';
 import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { buildLaunch } from '../agents/presets.js';
@@ -14,7 +14,7 @@ import { isFinal, nextStatus, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
-import { addWarning, applyCapture, removeWarning, startingState, statusText, type AgentState } from './agentState.js';
+import { addWarning, applyCapture, removeWarning, statusText, type AgentState } from './agentState.js';
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
@@ -22,6 +22,7 @@ import { decideNudge, NUDGE_LINE, syncMessage, type SyncSummary } from './nudge.
 import { ownFiles } from './ownFiles.js';
 import { QuietTimer, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
+import { newRun, resetRun, type Run } from './run.js';
 import { StateFile } from './stateFile.js';
 import { syncTeam, type SyncAgent } from './sync.js';
 import { readTeamText, type TeamContext } from './team.js';
@@ -53,22 +54,6 @@ export interface SupervisorEvents {
   output: string;
 }
 
-interface Run {
-  config: AgentConfig;
-  state: AgentState;
-  session?: Session;
-  injectedHash: string;
-  injectedText?: string;
-  /** The agent had updated its handoff when a sync overwrote it: that update counts at capture. */
-  updatedBeforeSync: boolean;
-  /** A hook has reported: from then on Claude Code's hooks alone drive its status. */
-  hookSeen: boolean;
-  stopRequested: boolean;
-  quiet?: QuietTimer;
-  typeAfterStart?: string;
-  captured?: Promise<void>;
-}
-
 export class Supervisor extends Emitter<SupervisorEvents> {
   private readonly runs = new Map<string, Run>();
   private channel?: HookChannel;
@@ -91,10 +76,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       limits: { budget: loaded.config.handoff.budget, encoding: loaded.config.handoff.encoding },
     };
     // Agents are known (as `starting`) from the start, so a UI can draw them before any worktree exists.
-    for (const agent of loaded.config.agents) {
-      const state = startingState(agent, join(loaded.worktreeRoot, agent.name));
-      this.runs.set(agent.name, { config: agent, state, injectedHash: '', stopRequested: false, updatedBeforeSync: false, hookSeen: false });
-    }
+    for (const agent of loaded.config.agents) this.runs.set(agent.name, newRun(agent, join(loaded.worktreeRoot, agent.name)));
   }
 
   /** Checks the repository, the base and every agent's command; creates nothing. */
@@ -158,14 +140,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const run = this.mustGet(name);
     if (run.session?.running) await this.stopAgent(name);
     await run.captured;
-    run.session?.dispose();
-    run.session = undefined;
-    run.stopRequested = false;
-    run.updatedBeforeSync = false;
-    run.hookSeen = false;
-    run.captured = undefined;
-    // The same object, so whoever holds it sees the restart; the Claude session id is kept for --resume.
-    Object.assign(run.state, startingState(run.config, run.state.worktree));
+    resetRun(run);
     await this.launch(run);
   }
 

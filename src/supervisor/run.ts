@@ -1,0 +1,38 @@
+/** One agent as the supervisor keeps it: its config, the state it reports, and its session's bookkeeping. */
+import type { AgentConfig } from '../config/types.js';
+import type { Session } from '../session/session.js';
+import { startingState, type AgentState } from './agentState.js';
+import type { QuietTimer } from './quiet.js';
+
+export interface Run {
+  config: AgentConfig;
+  state: AgentState;
+  session?: Session;
+  injectedHash: string;
+  injectedText?: string;
+  /** The agent had updated its handoff when a sync overwrote it: that update counts at capture. */
+  updatedBeforeSync: boolean;
+  /** A hook has reported: from then on Claude Code's hooks alone drive its status. */
+  hookSeen: boolean;
+  stopRequested: boolean;
+  quiet?: QuietTimer;
+  typeAfterStart?: string;
+  captured?: Promise<void>;
+}
+
+/** An agent known but not launched yet: `starting`, nothing injected. */
+export function newRun(config: AgentConfig, worktree: string): Run {
+  return { config, state: startingState(config, worktree), injectedHash: '', stopRequested: false, updatedBeforeSync: false, hookSeen: false };
+}
+
+/** Forgets a stopped run's session so it can be launched again. */
+export function resetRun(run: Run): void {
+  run.session?.dispose();
+  run.session = undefined;
+  run.stopRequested = false;
+  run.updatedBeforeSync = false;
+  run.hookSeen = false;
+  run.captured = undefined;
+  // The same object, so whoever holds it sees the restart; the Claude session id is kept for --resume.
+  Object.assign(run.state, startingState(run.config, run.state.worktree));
+}
