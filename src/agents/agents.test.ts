@@ -29,9 +29,19 @@ const ctx: LaunchContext = {
 describe('buildLaunch', () => {
   it('claude: brief in --append-system-prompt, args, the task last; --resume on restart', () => {
     expect(buildLaunch(agent(), ctx)).toMatchObject({ file: 'claude', args: ['--append-system-prompt', 'BRIEF', '--model', 'sonnet', 'Implement logout'] });
-    const resumed = buildLaunch(agent(), { ...ctx, resumeSessionId: 'abc' });
-    expect(resumed.args.slice(0, 2)).toEqual(['--resume', 'abc']);
+    const id = '0b6f2c1e-8d3a-4f5b-9c7d-1e2f3a4b5c6d';
+    const resumed = buildLaunch(agent(), { ...ctx, resumeSessionId: id });
+    expect(resumed.args.slice(0, 2)).toEqual(['--resume', id]);
     expect(resumed.args.at(-1)).toMatch(/re-read/);
+  });
+
+  it('claude: a session id that is not a UUID is never passed to --resume (it starts afresh)', () => {
+    for (const bad of ['--dangerously-skip-permissions', '-x', 'abc', `${'0'.repeat(8)}-0000-0000-0000-000000000000 --x`]) {
+      const l = buildLaunch(agent(), { ...ctx, resumeSessionId: bad });
+      expect(l.args).not.toContain('--resume');
+      expect(l.args).not.toContain(bad);
+      expect(l.args.at(-1)).toBe('Implement logout');
+    }
   });
 
   it('codex, gemini and aider each get the context their way', () => {

@@ -31,6 +31,13 @@ export interface Launch {
   typeAfterStart?: string;
 }
 
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` has the shape of a Claude Code session id (a UUID): never an option like `--x`. */
+export function isSessionId(id: unknown): id is string {
+  return typeof id === 'string' && SESSION_ID.test(id);
+}
+
 const RESUME_PROMPT = 'The team handoff was refreshed: re-read it in the system prompt and continue your task.';
 
 /** Builds argv and env for an agent. */
@@ -39,8 +46,10 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
   const prompt = `${ctx.brief}\n\nYour task: ${agent.task}`;
   switch (agent.preset) {
     case 'claude': {
-      const head = ctx.resumeSessionId ? ['--resume', ctx.resumeSessionId] : [];
-      const task = ctx.resumeSessionId ? RESUME_PROMPT : agent.task;
+      // Only a UUID goes after --resume: anything else (a state file edited by hand) starts afresh.
+      const resume = isSessionId(ctx.resumeSessionId) ? ctx.resumeSessionId : undefined;
+      const head = resume ? ['--resume', resume] : [];
+      const task = resume ? RESUME_PROMPT : agent.task;
       return { file: 'claude', args: [...head, '--append-system-prompt', ctx.brief, ...agent.args, task], env };
     }
     case 'codex':

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
 import { stopVerdict } from '../agents/stopCheck.js';
-import { sendReport, type HookReport } from '../supervisor/channel.js';
+import { isSessionId } from '../agents/presets.js';
+import { MAX_FIELD, SECRET_ENV, sendReport, type HookReport } from '../supervisor/channel.js';
 import { hashText, readAgentRecord } from '../supervisor/records.js';
 import type { CommandArgs } from './table.js';
 
@@ -37,14 +38,15 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
   const record = root ? await readAgentRecord(root, agent) : undefined;
   if (!record) return 0; // not started by a supervisor: nothing to enforce or report
 
+  // Only what the supervisor's schema takes: a malformed field would get the whole report refused.
   const report: HookReport = {
     agent,
     event,
-    sessionId: input.session_id,
-    source: input.source,
-    reason: input.reason,
-    notificationType: input.notification_type,
-    stopHookActive: input.stop_hook_active,
+    sessionId: isSessionId(input.session_id) ? input.session_id : undefined,
+    source: short(input.source),
+    reason: short(input.reason),
+    notificationType: short(input.notification_type),
+    stopHookActive: typeof input.stop_hook_active === 'boolean' ? input.stop_hook_active : undefined,
   };
 
   if (event === 'SessionStart' && input.source && REINJECT_SOURCES.has(input.source)) {
@@ -72,12 +74,20 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
     });
     report.handoffNotUpdated = verdict.notUpdated;
     report.blocked = verdict.block;
-    if (verdict.reason) report.blockReason = verdict.reason;
+    if (verdict.reason) report.blockReason = verdict.reason.slice(0, MAX_FIELD);
     if (verdict.block) io.out(JSON.stringify({ decision: 'block', reason: verdict.reason }));
   }
 
-  await sendReport(io.env.SUPERVISE_SOCKET ?? record.socket, report);
+  // Without the secret the supervisor gave this agent (Claude Code started by hand in the
+  // worktree, say), a report would only be refused: the hook still enforced, it just stays quiet.
+  const secret = io.env[SECRET_ENV];
+  if (secret) await sendReport(io.env.SUPERVISE_SOCKET ?? record.socket, report, secret);
   return 0;
+}
+
+/** A short string field, or nothing. */
+function short(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length <= 100 ? v : undefined;
 }
 
 function parseInput(text: string): HookInput {

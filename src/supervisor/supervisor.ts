@@ -10,7 +10,7 @@ import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { buildLaunch } from '../agents/presets.js';
 import { assertAgentCommands } from '../agents/resolve.js';
-import { isFinal, nextStatus, type StatusEvent } from '../agents/status.js';
+import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
@@ -102,7 +102,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
     await this.git.ensureWorktrees(specs, this.baseCommit, ownFiles(loaded.config.handoff.file));
     await mkdir(supervisorDir(loaded.root), { recursive: true });
-    this.channel = await HookChannel.listen(socketPathFor(loaded.root), (r) => this.onHook(r));
+    this.channel = await HookChannel.listen(socketPathFor(loaded.root), { onReport: (r) => this.onHook(r), onRefused: (m) => this.emit('message', m) });
     for (const run of this.runs.values()) await this.launch(run);
   }
 
@@ -248,7 +248,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       handoffFile: loaded.config.handoff.file,
       brief: injected.brief,
       resumeSessionId: run.state.sessionId,
-      supervisorEnv: { SUPERVISE_SOCKET: this.channel!.path },
+      supervisorEnv: this.channel!.agentEnv(run.config.name, usesHooks(run.config.preset)),
       baseEnv: this.opts.env,
     });
     run.typeAfterStart = launch.typeAfterStart;
