@@ -1,6 +1,7 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
-import { NodePtySpawner } from './pty.js';
+import { NodePtySpawner, fdClosingShell } from './pty.js';
 import type { PtyExit, PtyProcess } from './pty.js';
 import { alive } from '../../test/helpers/process.js';
 
@@ -69,5 +70,39 @@ describe('NodePtySpawner', () => {
     expect((await exited).signal).toBe(15);
     while (alive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(alive(child)).toBe(false);
+  });
+
+  it('passes argv to the agent exactly as given', async () => {
+    const odd = ['-x', 'two words', '"quoted"', "it's", '$HOME', '`id`', '', '--'];
+    const pty = spawner.spawn('sh', ['-c', 'for a in "$@"; do printf "[%s]" "$a"; done', 'sh', ...odd], opts);
+    let text = '';
+    pty.onData((d) => (text += Buffer.from(d).toString()));
+    await new Promise((resolve) => pty.onExit(resolve));
+    expect(text).toBe(odd.map((a) => `[${a}]`).join(''));
+  });
+
+  it.runIf(fdClosingShell() !== undefined)('a later child holds no descriptor of an earlier terminal', async () => {
+    const first = spawner.spawn('sleep', ['1000'], opts);
+    const second = spawner.spawn('sleep', ['1000'], opts);
+    try {
+      const targets = (pid: number): string[] =>
+        readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+          try {
+            return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+          } catch {
+            return [];
+          }
+        });
+      // Wait until the launcher has exec'd sleep (before that, bash may still be closing).
+      const deadline = Date.now() + 10_000;
+      const exe = (pid: number) => readlinkSync(`/proc/${pid}/exe`);
+      while (!exe(second.pid).endsWith('sleep') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const mine = readlinkSync(`/proc/${first.pid}/fd/0`);
+      expect(targets(second.pid).filter((t) => t.endsWith('ptmx'))).toEqual([]);
+      expect(targets(second.pid)).not.toContain(mine);
+    } finally {
+      first.kill('SIGKILL');
+      second.kill('SIGKILL');
+    }
   });
 });
