@@ -98,7 +98,7 @@ describe('installed from the packed tarball', () => {
     const check = await run(bin, ['handoff', 'check'], src);
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toMatch(/HANDOFF\.md: valid/);
-  });
+  }, 60_000);
 
   describe.skipIf(!!tmuxMissing())('supervise demo in a terminal', () => {
     const tmux = new Tmux('supervise-install', { cols: 120, rows: 36 });
@@ -122,6 +122,6 @@ describe('installed from the packed tarball', () => {
       if (!asked.includes('supervise exited')) tmux.keys('y');
       const screen = await tmux.until((s) => s.includes('supervise exited'), 'supervise to exit', 30_000);
       expect(screen).toContain('supervise exited 0');
-    });
+    }, 180_000);
   });
 });
