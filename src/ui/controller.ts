@@ -14,7 +14,7 @@ import { agentSizes, hasTerminal, visibleSlots } from './panes.js';
 import { nextElapsedChange } from './state/format.js';
 import { isLive, selectedAgent } from './state/reducer.js';
 import type { Store } from './state/store.js';
-import type { AppState, MessageLevel } from './state/types.js';
+import type { AgentAction, AppState, MessageLevel } from './state/types.js';
 import type { TuiSupervisor } from './types.js';
 
 /** The compositor as the controller uses it. */
@@ -189,10 +189,12 @@ export class TuiController {
       case 'sync':
         return this.sync();
       case 'restart':
-        return this.agentAction(agent?.name, ['restarting', 'restarted'], (sup, name) => sup.restartAgent(name));
       case 'stop':
-        if (agent && !isLive(agent)) return this.message(`${agent.name} is not running`);
-        return this.agentAction(agent?.name, ['stopping', 'stopped'], (sup, name) => sup.stopAgent(name));
+        if (!agent) return;
+        if (!this.sup) return this.message('the agents are still starting');
+        // A stopped agent restarts at once; a running one is only interrupted after a y.
+        if (isLive(agent)) return dispatch({ type: 'askAgent', action: command, agent: agent.name });
+        return command === 'restart' ? this.act('restart', agent.name) : this.message(`${agent.name} is not running`);
       case 'help':
         return dispatch({ type: 'openHelp' });
       case 'quit': {
@@ -202,6 +204,7 @@ export class TuiController {
       }
       case 'yes':
         dispatch({ type: 'closeDialog' });
+        if (state.dialog?.kind === 'agent') return this.act(state.dialog.action, state.dialog.agent);
         return this.deps.onQuit();
       case 'no':
         return dispatch({ type: 'closeDialog' });
@@ -255,12 +258,12 @@ export class TuiController {
     );
   }
 
-  private agentAction(name: string | undefined, [doing, done]: [string, string], act: (sup: TuiSupervisor, name: string) => Promise<void>): void {
+  private act(action: AgentAction, name: string): void {
     const sup = this.sup;
-    if (!name) return;
     if (!sup) return this.message('the agents are still starting');
+    const [doing, done] = action === 'restart' ? ['restarting', 'restarted'] : ['stopping', 'stopped'];
     this.message(`${doing} ${name}…`);
-    act(sup, name).then(
+    (action === 'restart' ? sup.restartAgent(name) : sup.stopAgent(name)).then(
       () => this.message(`${done} ${name}`),
       (err: unknown) => this.message(`${name}: ${errorText(err)}`, 'error'),
     );

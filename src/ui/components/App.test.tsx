@@ -128,12 +128,45 @@ describe('App', () => {
     await shows('synced 3 worktrees, nudged 2');
   });
 
-  it('restarts and stops the selected agent', async () => {
-    const { controller, sup } = mount();
+  it('asks before restarting or stopping a running agent, and acts only on y', async () => {
+    const { controller, sup, shows, hides } = mount();
+    const acted = () => sup.calls.filter((c) => /^(restart|stop) /.test(c));
     controller.input('2r');
+    await shows('frontend is running — restart it? (y/n)');
+    await shows('y yes · n no');
+    // Keys that would mean something elsewhere do nothing here; n, esc and ctrl-c back out.
+    controller.input('xsjq');
+    await hides('restart it?');
+    controller.input('r\x1b');
+    await hides('restart it?');
+    controller.input('r\x03');
+    await hides('restart it?');
+    expect(sup.calls).not.toContain('sync');
+    expect(acted()).toEqual([]);
+    controller.input('ry');
+    await waitFor(() => acted().length === 1, { message: 'the restart' });
+    expect(acted()).toEqual(['restart frontend']);
+    await hides('restart it?');
+
     controller.input('3x');
-    await waitFor(() => sup.calls.includes('stop tests'), { message: 'stop tests' });
-    expect(sup.calls).toContain('restart frontend');
+    await shows('tests is running — stop it? (y/n)');
+    controller.input('n');
+    await hides('stop it?');
+    expect(acted()).toEqual(['restart frontend']);
+    controller.input('xy');
+    await waitFor(() => acted().length === 2, { message: 'the stop' });
+    expect(acted()).toEqual(['restart frontend', 'stop tests']);
+  });
+
+  it('restarts a stopped agent without asking; x on it says it is not running', async () => {
+    const { controller, sup, shows } = mount();
+    sup.report(agent('tests', { status: 'stopped', pid: undefined }));
+    controller.input('3r');
+    await waitFor(() => sup.calls.includes('restart tests'), { message: 'restart tests' });
+    sup.report(agent('tests', { status: 'exited', exitCode: 0, pid: undefined }));
+    controller.input('x');
+    await shows('tests is not running');
+    expect(sup.calls.filter((c) => c.startsWith('stop'))).toEqual([]);
   });
 
   it('asks before quitting while agents run; n cancels, y quits', async () => {

@@ -5,13 +5,13 @@
  */
 import { useEffect, useSyncExternalStore } from 'react';
 import { Box, Text, useStdout } from 'ink';
-import type { BarContext, Keymap } from '../keys/keymap.js';
+import { dialogScope, type BarContext, type Keymap } from '../keys/keymap.js';
 import { computeLayout, MIN_COLS, MIN_ROWS } from '../layout.js';
 import { paneSlots, tooSmall } from '../panes.js';
 import { selectedAgent } from '../state/reducer.js';
 import type { Store } from '../state/store.js';
 import type { AppState } from '../state/types.js';
-import { ConfirmDialog, quitQuestion } from './ConfirmDialog.js';
+import { ConfirmDialog, confirmText } from './ConfirmDialog.js';
 import { HandoffView } from './HandoffView.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { KeyBar } from './KeyBar.js';
@@ -28,7 +28,7 @@ export interface AppProps {
 
 /** Which key bar applies. */
 export function barContext(state: AppState): BarContext {
-  if (state.dialog) return state.dialog.kind === 'quit' ? 'confirm' : 'help';
+  if (state.dialog) return dialogScope(state.dialog.kind);
   if (state.attached) return 'attached';
   if (state.handoff) return 'handoff';
   return 'panes';
@@ -37,9 +37,7 @@ export function barContext(state: AppState): BarContext {
 function PaneArea({ state, keymap }: { state: AppState; keymap: Keymap }) {
   const { paneArea } = computeLayout(state.cols, state.rows);
   const { width, height } = paneArea;
-  if (state.dialog?.kind === 'quit') {
-    return <ConfirmDialog question={quitQuestion(state.dialog.running)} detail="their handoffs are captured before they stop" width={width} height={height} color={state.color} />;
-  }
+  if (state.dialog && state.dialog.kind !== 'help') return <ConfirmDialog {...confirmText(state.dialog)} width={width} height={height} color={state.color} />;
   if (state.dialog?.kind === 'help') return <HelpOverlay keymap={keymap} width={width} height={height} color={state.color} />;
   if (state.handoff) {
     return <HandoffView panel={state.handoff} agents={state.agents} cols={state.cols} rows={state.rows} width={width} height={height} color={state.color} />;

@@ -1,5 +1,6 @@
 /** A yes/no question over the pane area, e.g. `3 agents running — stop them and quit? (y/n)`. */
 import { Box, Text } from 'ink';
+import type { Dialog } from '../state/types.js';
 import { Frame } from './Frame.js';
 
 export interface ConfirmDialogProps {
@@ -13,6 +14,15 @@ export interface ConfirmDialogProps {
 /** The quit question for `running` agents. */
 export function quitQuestion(running: number): string {
   return `${running} agent${running === 1 ? '' : 's'} running — stop ${running === 1 ? 'it' : 'them'} and quit? (y/n)`;
+}
+
+/** The question and its detail line for a yes/no dialog. */
+export function confirmText(dialog: Exclude<Dialog, { kind: 'help' }>): { question: string; detail: string } {
+  if (dialog.kind === 'quit') return { question: quitQuestion(dialog.running), detail: 'their handoffs are captured before they stop' };
+  const { action, agent } = dialog;
+  return action === 'restart'
+    ? { question: `${agent} is running — restart it? (y/n)`, detail: 'it is stopped, its handoff captured, and started again with the team handoff' }
+    : { question: `${agent} is running — stop it? (y/n)`, detail: 'its handoff is captured; r starts it again' };
 }
 
 /** The question, centred in a rounded box over the pane area. */

@@ -31,10 +31,18 @@ export type Command = (typeof COMMANDS)[number];
 
 /**
  * Where a binding applies. `global` works whenever no dialog is open and no agent is attached;
- * `panes` and `handoff` are the focused views; `attached` holds only the way out; `confirm` and
- * `help` are dialogs.
+ * `panes` and `handoff` are the focused views; `attached` holds only the way out; `confirm` (quit),
+ * `confirmAgent` (restart or stop a running agent) and `help` are dialogs.
  */
-export type Scope = 'global' | 'panes' | 'handoff' | 'attached' | 'confirm' | 'help';
+export type Scope = 'global' | 'panes' | 'handoff' | 'attached' | 'confirm' | 'confirmAgent' | 'help';
+
+/** The dialogs the router knows, by kind. */
+export type DialogKind = 'quit' | 'agent' | 'help';
+
+/** The scope whose keys an open dialog takes. */
+export function dialogScope(kind: DialogKind): 'confirm' | 'confirmAgent' | 'help' {
+  return kind === 'quit' ? 'confirm' : kind === 'agent' ? 'confirmAgent' : 'help';
+}
 
 export interface Binding {
   scope: Scope;
@@ -57,8 +65,8 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'global', command: 'grid', keys: ['g'], help: 'all agents tiled, or the selected one', bar: { label: 'grid', priority: 3 } },
   { scope: 'global', command: 'handoff', keys: ['h'], help: 'the merged team handoff (h or esc to leave)', bar: { label: 'handoff', priority: 6 } },
   { scope: 'global', command: 'sync', keys: ['s'], help: "sync: merge every agent's handoff and hand it to all", bar: { label: 'sync', priority: 5 } },
-  { scope: 'global', command: 'restart', keys: ['r'], help: 'restart the selected agent with a fresh handoff', bar: { label: 'restart', priority: 2 } },
-  { scope: 'global', command: 'stop', keys: ['x'], help: 'stop the selected agent', bar: { label: 'stop', priority: 1 } },
+  { scope: 'global', command: 'restart', keys: ['r'], help: 'restart the selected agent with a fresh handoff (asks first while it runs)', bar: { label: 'restart', priority: 2 } },
+  { scope: 'global', command: 'stop', keys: ['x'], help: 'stop the selected agent (asks first)', bar: { label: 'stop', priority: 1 } },
   { scope: 'global', command: 'help', keys: ['?'], help: 'this help', bar: { label: 'help', priority: 10 } },
   { scope: 'global', command: 'quit', keys: ['q', 'ctrl-c'], help: 'quit: stop every agent, capture handoffs', bar: { label: 'quit', priority: 11 } },
   { scope: 'panes', command: 'next', keys: ['j', 'down'], help: 'select the next agent' },
@@ -75,6 +83,9 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'handoff', command: 'back', keys: ['esc'], help: 'back to the panes', bar: { label: 'back', keys: 'h/esc', priority: 9 } },
   { scope: 'confirm', command: 'yes', keys: ['y', 'Y', 'ctrl-c'], help: 'yes', bar: { label: 'yes', priority: 2 } },
   { scope: 'confirm', command: 'no', keys: ['n', 'N', 'esc', 'q'], help: 'no', bar: { label: 'no', priority: 2 } },
+  // Only y acts on a running agent; ctrl-c backs out here, it never confirms a restart or a stop.
+  { scope: 'confirmAgent', command: 'yes', keys: ['y', 'Y'], help: 'yes', bar: { label: 'yes', priority: 2 } },
+  { scope: 'confirmAgent', command: 'no', keys: ['n', 'N', 'esc', 'q', 'ctrl-c'], help: 'no', bar: { label: 'no', priority: 2 } },
   { scope: 'help', command: 'back', keys: ['esc', '?', 'q', 'enter', 'space'], help: 'close the help', bar: { label: 'close', keys: 'esc', priority: 2 } },
 ];
 
@@ -113,13 +124,14 @@ export function createKeymap(overrides: KeyOverrides = {}): Keymap {
 }
 
 /** The key bar's contexts: what the user can do right now. */
-export type BarContext = 'panes' | 'attached' | 'handoff' | 'confirm' | 'help';
+export type BarContext = 'panes' | 'attached' | 'handoff' | 'confirm' | 'confirmAgent' | 'help';
 
 const BAR_SCOPES: Record<BarContext, Scope[]> = {
   panes: ['global', 'panes', 'attached'],
   attached: ['attached'],
   handoff: ['handoff', 'global'],
   confirm: ['confirm'],
+  confirmAgent: ['confirmAgent'],
   help: ['help'],
 };
 

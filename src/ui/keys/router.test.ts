@@ -14,6 +14,7 @@ function harness(start: Partial<RouterView> = {}, keys = createKeymap()) {
       if (command === 'attach') view.attached = true;
       if (command === 'detach') view.attached = false;
       if (command === 'quit') view.dialog = 'quit';
+      if (command === 'restart' || command === 'stop') view.dialog = 'agent';
       if (command === 'no' || command === 'yes' || command === 'back') view.dialog = undefined;
       if (command === 'handoff') view.handoff = !view.handoff;
     },
@@ -55,6 +56,19 @@ describe('InputRouter', () => {
     h.feed('xj');
     h.feed('y');
     expect(h.log).toEqual(['quit', 'yes']);
+  });
+
+  it('asks before a restart or a stop: only y confirms, ctrl-c backs out, other keys do nothing', () => {
+    const h = harness();
+    h.feed('r');
+    h.feed('x2sgj');
+    h.feed('q');
+    expect(h.log).toEqual(['restart', 'no']);
+    h.log.length = 0;
+    h.feed('x\x03');
+    h.feed('x\x1b');
+    h.feed('xy');
+    expect(h.log).toEqual(['stop', 'no', 'stop', 'no', 'stop', 'yes']);
   });
 
   it('scrolls instead of selecting in the handoff view, and h or esc leaves it', () => {
@@ -120,6 +134,10 @@ describe('key bar and help', () => {
     expect(fit80).toContain('s sync');
     expect(fit80).not.toContain('x stop');
     expect(fitEntries(entries, 200)).toHaveLength(entries.length);
+  });
+
+  it('shows yes and no in the confirmation’s bar', () => {
+    expect(barText(barEntries(createKeymap(), 'confirmAgent'))).toBe(' y yes · n no');
   });
 
   it('follows a rebound key everywhere it is shown', () => {

@@ -3,11 +3,11 @@
  * global keys, else to the focused view, else — when attached — to the agent, byte for byte.
  */
 import { keyBytes, keyName, PASTE_END, PASTE_START, tokenize } from './keys.js';
-import type { Command, Keymap, Scope } from './keymap.js';
+import { dialogScope, type Command, type DialogKind, type Keymap, type Scope } from './keymap.js';
 
 /** What the router needs to know about the screen right now; read again after every command. */
 export interface RouterView {
-  dialog?: 'quit' | 'help';
+  dialog?: DialogKind;
   /** Keys go to the selected agent. */
   attached: boolean;
   /** The handoff view is the focused view (else the panes). */
@@ -98,7 +98,7 @@ export class InputRouter {
   }
 
   private resolve(view: RouterView, key: string): { command: Command; arg?: number } | undefined {
-    if (view.dialog) return this.keymap.lookup(view.dialog === 'quit' ? 'confirm' : 'help', key);
+    if (view.dialog) return this.keymap.lookup(dialogScope(view.dialog), key);
     const focused: Scope = view.handoff ? 'handoff' : 'panes';
     return this.keymap.lookup('global', key) ?? this.keymap.lookup(focused, key);
   }

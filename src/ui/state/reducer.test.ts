@@ -89,6 +89,14 @@ describe('reducer', () => {
     expect(run(asking, { type: 'openHelp' }).dialog?.kind).toBe('quit');
   });
 
+  it('asks before restarting or stopping a running agent, out of attach mode', () => {
+    const asking = run(state({ attached: true }), { type: 'askAgent', action: 'restart', agent: 'backend' });
+    expect(asking.dialog).toEqual({ kind: 'agent', action: 'restart', agent: 'backend' });
+    expect(asking.attached).toBe(false);
+    expect(run(asking, { type: 'closeDialog' }).dialog).toBeUndefined();
+    expect(run(state(), { type: 'askAgent', action: 'stop', agent: 'tests' }).dialog).toEqual({ kind: 'agent', action: 'stop', agent: 'tests' });
+  });
+
   it('clears a message only for the timer that set it', () => {
     const one = run(state(), { type: 'message', text: 'synced', level: 'info' });
     const two = run(one, { type: 'message', text: 'again', level: 'info' });

@@ -101,6 +101,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return state.dialog ? state : { ...state, dialog: { kind: 'help' } };
     case 'askQuit':
       return { ...state, attached: false, dialog: { kind: 'quit', running: action.running } };
+    case 'askAgent':
+      return { ...state, attached: false, dialog: { kind: 'agent', action: action.action, agent: action.agent } };
     case 'closeDialog':
       return state.dialog ? { ...state, dialog: undefined } : state;
     case 'message':

@@ -12,8 +12,11 @@ export interface Message {
   seq: number;
 }
 
+/** What `r` and `x` do to an agent; asked first while it runs. */
+export type AgentAction = 'restart' | 'stop';
+
 /** A modal layer over everything: it gets every key until it closes. */
-export type Dialog = { kind: 'quit'; running: number } | { kind: 'help' };
+export type Dialog = { kind: 'quit'; running: number } | { kind: 'agent'; action: AgentAction; agent: string } | { kind: 'help' };
 
 export interface HandoffPanel {
   status: 'loading' | 'ready' | 'error';
@@ -68,6 +71,8 @@ export type Action =
   | { type: 'handoffScroll'; delta: number }
   | { type: 'openHelp' }
   | { type: 'askQuit'; running: number }
+  /** Ask before restarting or stopping a running agent. */
+  | { type: 'askAgent'; action: AgentAction; agent: string }
   | { type: 'closeDialog' }
   | { type: 'message'; text: string; level: MessageLevel }
   | { type: 'clearMessage'; seq: number }
