@@ -2,10 +2,10 @@
  * The hooks and permission rule the supervisor puts into a worktree's
  * `.claude/settings.local.json`, merged with what the user has there.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
+import { readWorktreeFile } from '../supervisor/readHandoff.js';
 
 /** Claude Code hook events the supervisor listens to, with the `supervise hook` verb for each. */
 export const CLAUDE_HOOKS = {
@@ -71,12 +71,10 @@ export function mergeClaudeSettings(existing: Settings, commands: Record<ClaudeH
 export async function installClaudeSettings(worktree: string, commands: Record<ClaudeHookEvent, string>, handoffFile: string): Promise<string> {
   const path = join(worktree, '.claude', 'settings.local.json');
   let existing: Settings = {};
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    text = undefined;
-  }
+  // The agent may have left a FIFO or a link there: a plain read could hang the supervisor.
+  const read = await readWorktreeFile(worktree, join('.claude', 'settings.local.json'), { maxBytes: 1024 * 1024 });
+  if (read.refused) throw new SuperviseError('InputError', `cannot merge hooks into ${path}: ${read.refused}.`, { file: path }, 'Remove it; it was left untouched.');
+  const text = read.text;
   if (text !== undefined && text.trim() !== '') {
     try {
       const parsed: unknown = JSON.parse(text);

@@ -3,13 +3,13 @@
  * hook's JSON on stdin. Reports to the supervisor and, for stop, enforces handoff.enforce.
  * A hook must never break the agent: anything unexpected lets the agent carry on.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
 import { stopVerdict } from '../agents/stopCheck.js';
 import { isSessionId } from '../agents/presets.js';
 import { MAX_FIELD, SECRET_ENV, sendReport, type HookReport } from '../supervisor/channel.js';
+import { MAX_HANDOFF_BYTES, readWorktreeFile } from '../supervisor/readHandoff.js';
 import { hashText, readAgentRecord } from '../supervisor/records.js';
 import type { CommandArgs } from './table.js';
 
@@ -51,7 +51,7 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
 
   if (event === 'SessionStart' && input.source && REINJECT_SOURCES.has(input.source)) {
     // The team handoff when there is one yet, else what the agent was given.
-    const team = (await readText(record.teamHandoffPath)) ?? (await readText(join(record.worktree, record.handoffFile)));
+    const team = (await readText(dirname(record.teamHandoffPath), basename(record.teamHandoffPath))) ?? (await readText(record.worktree, record.handoffFile));
     if (team) {
       io.out(JSON.stringify({
         hookSpecificOutput: {
@@ -63,15 +63,22 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
   }
 
   if (event === 'Stop') {
-    const text = await readText(join(record.worktree, record.handoffFile));
-    const verdict = stopVerdict({
-      text,
-      unchanged: text !== undefined && hashText(text) === record.injectedHash && !record.updatedBeforeSync,
-      handoffFile: record.handoffFile,
-      limits: record.limits,
-      enforce: record.enforce,
-      stopHookActive: Boolean(input.stop_hook_active),
-    });
+    const read = await readWorktreeFile(record.worktree, record.handoffFile);
+    const text = read.text;
+    const verdict = read.refused
+      ? {
+          block: record.enforce === 'block' && !input.stop_hook_active,
+          notUpdated: true,
+          reason: `${read.refused}. Write ${record.handoffFile} as a plain file in your worktree, at most ${MAX_HANDOFF_BYTES / 1024} KiB, before you stop.`,
+        }
+      : stopVerdict({
+          text,
+          unchanged: text !== undefined && hashText(text) === record.injectedHash && !record.updatedBeforeSync,
+          handoffFile: record.handoffFile,
+          limits: record.limits,
+          enforce: record.enforce,
+          stopHookActive: Boolean(input.stop_hook_active),
+        });
     report.handoffNotUpdated = verdict.notUpdated;
     report.blocked = verdict.block;
     if (verdict.reason) report.blockReason = verdict.reason.slice(0, MAX_FIELD);
@@ -99,12 +106,9 @@ function parseInput(text: string): HookInput {
   }
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** A file the agent could have replaced (by a FIFO, a link, a huge file): read only when safe. */
+async function readText(dir: string, file: string): Promise<string | undefined> {
+  return (await readWorktreeFile(dir, file)).text;
 }
 
 async function readStdin(): Promise<string> {

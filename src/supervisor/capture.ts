@@ -3,12 +3,13 @@
  * fill Files Modified from git, keep the brief in `.supervise/history/` (always, even when
  * invalid) and merge it into the team handoff.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseHandoff } from '../handoff/parse.js';
-import { writeHistory } from '../handoff/history.js';
+import { SuperviseError } from '../errors.js';
+import { historyFileName, writeHistory } from '../handoff/history.js';
 import type { Conflict, ValidationReport } from '../handoff/types.js';
 import { validateHandoff } from '../handoff/validate.js';
+import { readWorktreeFile } from './readHandoff.js';
 import { hashText } from './records.js';
 import { historyDir, mergeIntoTeam, type TeamContext } from './team.js';
 
@@ -41,16 +42,13 @@ export interface Capture {
 }
 
 export async function captureHandoff(team: TeamContext, input: CaptureInput): Promise<Capture> {
-  let text: string | undefined;
-  try {
-    text = await readFile(join(input.worktree, input.handoffFile), 'utf8');
-  } catch {
-    text = undefined;
-  }
+  // Only a regular file inside the worktree within the size limit; anything else counts as missing.
+  const read = await readWorktreeFile(input.worktree, input.handoffFile, { keepOversizedAt: join(historyDir(team.root), historyFileName(`${input.agent}-refused-handoff`)) });
+  const text = read.text;
   const changed = text !== undefined && hashText(text) !== input.injectedHash;
   const updated = text !== undefined && (changed || Boolean(input.updatedBeforeSync));
   const report = validateHandoff(text ?? '', team.limits);
-  const historyFile = await writeHistory(historyDir(team.root), input.agent, briefText(input, text, updated, report));
+  const historyFile = await writeHistory(historyDir(team.root), input.agent, briefText(input, text ?? (read.refused && `(${read.refused})`), updated, report));
   let conflicts: Conflict[] = [];
   // An unchanged copy of the team handoff adds nothing; the status line still records the stop.
   const handoff = parseHandoff(changed && text !== undefined ? text : '');
@@ -58,6 +56,8 @@ export async function captureHandoff(team: TeamContext, input: CaptureInput): Pr
   const agent = { agent: input.agent, branch: input.branch, status: statusLine(input.status, updated), handoff, base, files: input.files };
   const merged = await mergeIntoTeam(team, [agent], `${input.agent}-exit`, input.others);
   conflicts = merged.conflicts;
+  // Recorded like a missing handoff (status line and history) above; the reason is the error.
+  if (read.refused) throw new SuperviseError('InputError', read.refused);
   return { updated, report, historyFile, conflicts, missing: text === undefined };
 }
 

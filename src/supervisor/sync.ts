@@ -3,11 +3,11 @@
  * result into every worktree so each agent sees the others' state. Used by the sync key and by
  * `supervise handoff merge`.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil.js';
 import { parseHandoff } from '../handoff/parse.js';
 import type { AgentHandoff, Conflict } from '../handoff/types.js';
+import { readWorktreeFile } from './readHandoff.js';
 import { hashText } from './records.js';
 import { mergeIntoTeam, type TeamContext } from './team.js';
 
@@ -51,7 +51,8 @@ export interface AgentRead {
 export async function readAgentHandoffs(agents: SyncAgent[]): Promise<AgentRead[]> {
   const reads: AgentRead[] = [];
   for (const a of agents) {
-    const text = await readText(join(a.worktree, a.handoffFile));
+    // A handoff that is not a regular file inside the worktree within the limit is left out, like a missing one.
+    const text = (await readWorktreeFile(a.worktree, a.handoffFile)).text;
     if (text === undefined) continue;
     const unchanged = a.injectedHash !== undefined && hashText(text) === a.injectedHash;
     const base = a.injectedText === undefined ? undefined : parseHandoff(a.injectedText);
@@ -72,12 +73,4 @@ export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { w
     }
   }
   return { text: merged.text, conflicts: merged.conflicts, merged: reads.map((r) => r.agent.agent), changed: reads.filter((r) => !r.unchanged).map((r) => r.agent.agent), written, removed: merged.removed, historyFile: merged.historyFile };
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -1,23 +1,31 @@
 /**
  * What a hostile local process or agent can do to a running supervisor (issue 17): forge hook
- * reports, flood the socket, reach into another agent's terminal.
+ * reports, flood the socket, reach into another agent's terminal, leave a handoff built to hurt.
  */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { validateHandoff } from '../../src/handoff/validate.js';
 import { NodePtySpawner } from '../../src/session/pty.js';
 import type { AgentState } from '../../src/supervisor/agentState.js';
+import { captureHandoff, type CaptureInput } from '../../src/supervisor/capture.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
-import { CLI, makeTeam, readJson, type Team } from '../helpers/headless.js';
+import type { TeamContext } from '../../src/supervisor/team.js';
+import { teamHandoff } from '../fixtures/teamHandoff.js';
+import { CLI, makeTeam, type Team } from '../helpers/headless.js';
+import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const teams: Team[] = [];
 const sups: Supervisor[] = [];
+const repos: TempRepo[] = [];
 afterEach(async () => {
   for (const s of sups.splice(0)) await s.shutdown();
   for (const t of teams.splice(0)) t.cleanup();
+  for (const r of repos.splice(0)) r.cleanup();
 });
 
 interface Started {
@@ -167,5 +175,78 @@ agents:
     expect(b.filter((x) => x.endsWith('ptmx'))).toEqual([]);
     expect(b).not.toContain(ptsA);
     expect(a).not.toContain(ptsB);
+  });
+});
+
+describe('a handoff built to hurt', () => {
+  const limits = { budget: { total: 2000, section: 400 }, encoding: 'cl100k_base' as const };
+
+  function setup(): { team: TeamContext; input: CaptureInput; handoff: string; history: () => string[] } {
+    const repo = makeTempRepo();
+    repos.push(repo);
+    const teamPath = join(repo.dir, 'HANDOFF.md');
+    writeFileSync(teamPath, teamHandoff('Hurt', 'Start'));
+    const worktree = join(repo.dir, '.supervise', 'worktrees', 'evil');
+    mkdirSync(worktree, { recursive: true });
+    const historyDir = join(repo.dir, '.supervise', 'history');
+    return {
+      team: { root: repo.dir, project: 'Hurt', teamPath, limits },
+      input: { agent: 'evil', branch: 'agent/evil', worktree, handoffFile: 'HANDOFF.md', injectedHash: 'none', status: 'exited', files: [], others: [] },
+      handoff: join(worktree, 'HANDOFF.md'),
+      history: () => readdirSync(historyDir).map((f) => readFileSync(join(historyDir, f), 'utf8')),
+    };
+  }
+
+  it('500 small sections are captured whole (bench/hostileHandoff.ts has the time)', async () => {
+    const { team, input, handoff, history } = setup();
+    const sections = Array.from({ length: 500 }, (_, i) => `## Note ${i}\n- small finding number ${i}\n`);
+    writeFileSync(handoff, `${teamHandoff('Hurt', 'Next')}\n${sections.join('\n')}`);
+    const cap = await captureHandoff(team, input);
+    expect(cap.updated).toBe(true);
+    expect(cap.report.sections.filter((x) => x.status === 'unknown')).toHaveLength(500);
+    const brief = history().find((h) => h.includes('<!-- evil on agent/evil'))!;
+    expect(brief).toContain('## Note 0\n');
+    expect(brief).toContain('## Note 499\n- small finding number 499');
+    // The team handoff took it in and still fits its budget.
+    expect(validateHandoff(readFileSync(team.teamPath, 'utf8'), limits).totalTokens).toBeLessThanOrEqual(limits.budget.total);
+  });
+
+  it('a FIFO in its place is refused without blocking', async () => {
+    const { team, input, handoff } = setup();
+    execFileSync('mkfifo', [handoff]);
+    try {
+      await expect(captureHandoff(team, input)).rejects.toThrow('HANDOFF.md is not a regular file: not read');
+    } finally {
+      // Old code blocks a reader on the FIFO: give it an end-of-file so nothing hangs after the test.
+      try {
+        closeSync(openSync(handoff, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader waiting
+      }
+    }
+  }, 15_000);
+
+  it('a link to a file outside the worktree is not followed, so its content goes nowhere', async () => {
+    const { team, input, handoff, history } = setup();
+    const secret = join(team.root, '..', `${input.agent}-secret-${process.pid}.txt`);
+    writeFileSync(secret, 'TOP SECRET CONTENT');
+    symlinkSync(secret, handoff);
+    try {
+      await expect(captureHandoff(team, input)).rejects.toThrow('HANDOFF.md is a symbolic link: not read');
+      expect(history().join('\n')).not.toContain('TOP SECRET');
+      expect(readFileSync(team.teamPath, 'utf8')).not.toContain('TOP SECRET');
+    } finally {
+      rmSync(secret, { force: true });
+    }
+  });
+
+  it('an oversized one is refused with a clear message and kept in history as it was', async () => {
+    const { team, input, handoff, history } = setup();
+    const big = `${teamHandoff('Hurt', 'Next')}\n## Dump\n${'- line of the dump\n'.repeat(4000)}`;
+    writeFileSync(handoff, big);
+    const err = await captureHandoff(team, input).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/^HANDOFF\.md is \d+ KiB, over the limit of 64 KiB: not read; kept as it was in .*\.supervise\/history\/.*evil-refused-handoff\.md$/);
+    expect(history()).toContain(big);
+    expect(readFileSync(team.teamPath, 'utf8')).not.toContain('line of the dump');
   });
 });
