@@ -125,6 +125,14 @@ describe('HookChannel', () => {
     await waitFor(() => reports.length === 1);
   });
 
+  it('a flood of forged reports shows a few refusals, not one per report', async () => {
+    const { channel, reports, refused, secret } = await open();
+    for (let i = 0; i < 20; i++) await sendReport(channel.path, { agent: 'backend', event: 'Stop' }, 'forged');
+    await sendReport(channel.path, { agent: 'backend', event: 'Stop' }, secret);
+    await waitFor(() => reports.length === 1);
+    expect(refused).toEqual(Array(5).fill('refused a hook report for backend: bad secret'));
+  });
+
   it('drops a connection that never finishes its report', async () => {
     const { channel, reports, refused, secret } = await open(200);
     const closed = new Promise<void>((resolve) => {

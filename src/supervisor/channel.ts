@@ -131,15 +131,16 @@ export class HookChannel {
     ensurePrivateDir(path);
     rmSync(path, { force: true }); // a socket file left by a supervisor that was killed
     const secrets = new Map<string, string>();
+    const onRefused = throttle(handlers.onRefused);
     const server = createServer((sock) => serve(sock, (line) => {
       const checked = checkReport(line, (agent) => secrets.get(agent));
-      if (!checked.ok) return handlers.onRefused(checked.message);
+      if (!checked.ok) return onRefused(checked.message);
       try {
         handlers.onReport(checked.report);
       } catch (err) {
-        handlers.onRefused(`could not apply a hook report for ${checked.report.agent}: ${(err as Error).message}`);
+        onRefused(`could not apply a hook report for ${checked.report.agent}: ${(err as Error).message}`);
       }
-    }, handlers.onRefused, handlers.timeoutMs ?? CONNECTION_TIMEOUT_MS));
+    }, onRefused, handlers.timeoutMs ?? CONNECTION_TIMEOUT_MS));
     server.maxConnections = MAX_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -179,6 +180,33 @@ export class HookChannel {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.path, { force: true });
   }
+}
+
+const REFUSALS_PER_WINDOW = 5;
+const REFUSAL_WINDOW_MS = 10_000;
+
+/**
+ * At most a few refusal messages per window, so a flood of forged reports cannot keep the
+ * screen busy; the first message of the next window counts the ones left out.
+ */
+function throttle(emit: (message: string) => void): (message: string) => void {
+  let windowStart = 0;
+  let shown = 0;
+  let dropped = 0;
+  return (message) => {
+    const now = Date.now();
+    if (now - windowStart >= REFUSAL_WINDOW_MS) {
+      windowStart = now;
+      shown = 0;
+    }
+    if (shown >= REFUSALS_PER_WINDOW) {
+      dropped++;
+      return;
+    }
+    shown++;
+    emit(dropped ? `${message} (and ${dropped} more refused before it)` : message);
+    dropped = 0;
+  };
 }
 
 /** Reads one connection, bounded in size and time; each complete line goes to `onLine`. */
