@@ -31,6 +31,7 @@ const SHAPES: Record<string, () => string> = {
   'repeated-completed-500': () => HEAD + Array.from({ length: 500 }, (_, i) => `## Completed\n- [x] finished item ${i}\n\n`).join(''),
   'repeated-decisions-500': () => HEAD + Array.from({ length: 500 }, (_, i) => `## Key Decisions\n- decision ${i}: because ${i}\n\n`).join(''),
   'sections-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => `## Note ${i}\n- small finding number ${i}\n\n`),
+  'repeated-items-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Completed\n' : `- [x] finished item number ${i >> 1}\n`)),
   'one-section-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Completed\n' : `- [x] finished item number ${i}\n`)),
 };
 

@@ -11,6 +11,8 @@ import type { Handoff, HandoffItem, HandoffSection } from './types.js';
 /** Where one `##` heading's block sits in the source, for per-section token counts. */
 export interface SectionSpan {
   name: string;
+  /** `sectionKey(name)`, computed once: callers group spans by it. */
+  key: string;
   known: boolean;
   /** 0-based index of the heading line in `lines`. */
   start: number;
@@ -26,6 +28,8 @@ export interface HandoffScan {
   lines: string[];
   /** Every `##` heading in source order; a repeated section has several. */
   spans: SectionSpan[];
+  /** The parsed sections by `sectionKey`, so a lookup is not a scan of every section. */
+  byKey: Map<string, HandoffSection>;
   /** True when the source had a level-1 heading before its first section. */
   hasTitle: boolean;
 }
@@ -78,8 +82,8 @@ export function scanHandoff(text: string): HandoffScan {
       const head = parseHeading(h[2] as string);
       const prev = spans[spans.length - 1];
       if (prev) prev.end = i;
-      spans.push({ name: head.name, known: head.known, start: i, end: lines.length });
       const key = sectionKey(head.name);
+      spans.push({ name: head.name, key, known: head.known, start: i, end: lines.length });
       let section = byKey.get(key);
       if (!section) {
         section = { name: head.name, known: head.known, items: [], text: [], line: i + 1 };
@@ -100,7 +104,7 @@ export function scanHandoff(text: string): HandoffScan {
   }
   for (const s of handoff.sections) s.items = s.items.map(finishItem).filter((it) => it.text !== '');
   if (preamble.length) handoff.preamble = preamble;
-  return { handoff, source, lines, spans, hasTitle };
+  return { handoff, source, lines, spans, byKey, hasTitle };
 }
 
 function bodyLine(cur: Builder, t: string, indented: boolean): void {

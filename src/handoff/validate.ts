@@ -128,7 +128,7 @@ export function validateHandoff(text: string, limits: HandoffLimits): Validation
 /** A warning for each item of section `name` written more than once (same text after `normalizeText`). */
 function repeatedItems(scan: HandoffScan, name: string, findings: Finding[]): void {
   const key = sectionKey(name);
-  const section = scan.handoff.sections.find((s) => sectionKey(s.name) === key);
+  const section = scan.byKey.get(key);
   if (!section) return;
   const counts = new Map<string, { text: string; n: number }>();
   for (const item of section.items) {
@@ -137,9 +137,11 @@ function repeatedItems(scan: HandoffScan, name: string, findings: Finding[]): vo
     if (c) c.n++;
     else counts.set(norm, { text: item.text, n: 1 });
   }
+  let heads: Map<string, number[]> | undefined;
   for (const [norm, { text, n }] of counts) {
     if (n < 2) continue;
-    const lines = itemLines(scan, key, norm);
+    heads ??= itemHeads(scan, key);
+    const lines = itemLines(heads, norm);
     const where = lines.length >= 2 ? ` (lines ${lines.join(', ')})` : '';
     findings.push({
       severity: 'warning',
@@ -154,18 +156,29 @@ function repeatedItems(scan: HandoffScan, name: string, findings: Finding[]): vo
  * 1-based lines of the section's items whose first line reads as `norm` (or its start, for an
  * item continued on indented lines). For the message only: the parse decides what repeats.
  */
-function itemLines(scan: HandoffScan, key: string, norm: string): number[] {
-  const out: number[] = [];
+function itemLines(heads: Map<string, number[]>, norm: string): number[] {
+  // A head matches when it is `norm` or a start of it ending at a space: look each one up.
+  const out = [...(heads.get(norm) ?? [])];
+  for (let at = norm.indexOf(' '); at > 0; at = norm.indexOf(' ', at + 1)) out.push(...(heads.get(norm.slice(0, at)) ?? []));
+  return out.sort((a, b) => a - b);
+}
+
+/** The section's item lines by their normalised first line, read once per section (not once per repeat). */
+function itemHeads(scan: HandoffScan, key: string): Map<string, number[]> {
+  const heads = new Map<string, number[]>();
   for (const span of scan.spans) {
-    if (sectionKey(span.name) !== key) continue;
+    if (span.key !== key) continue;
     for (let i = span.start + 1; i < span.end; i++) {
       const item = parseItemLine((scan.lines[i] as string).trim());
       if (!item || item === 'empty') continue;
       const head = normalizeText(splitAgentSuffix(item.text).text);
-      if (head !== '' && (head === norm || norm.startsWith(`${head} `))) out.push(i + 1);
+      if (head === '') continue;
+      const list = heads.get(head);
+      if (list) list.push(i + 1);
+      else heads.set(head, [i + 1]);
     }
   }
-  return out;
+  return heads;
 }
 
 function checkSection(s: Seen, limit: number, findings: Finding[]): void {
