@@ -32,6 +32,9 @@ const SHAPES: Record<string, () => string> = {
   'repeated-decisions-500': () => HEAD + Array.from({ length: 500 }, (_, i) => `## Key Decisions\n- decision ${i}: because ${i}\n\n`).join(''),
   'sections-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => `## Note ${i}\n- small finding number ${i}\n\n`),
   'repeated-items-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Completed\n' : `- [x] finished item number ${i >> 1}\n`)),
+  // One regex piece per word, as long as a run may be before it is sliced: the tokenizer's worst.
+  'long-words-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Notes\n' : `${'abcdefgh'.repeat(8)} `)),
+  'emoji-words-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Notes\n' : `${'😀'.repeat(16)} `)),
   'one-section-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Completed\n' : `- [x] finished item number ${i}\n`)),
 };
 
