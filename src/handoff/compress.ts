@@ -1,131 +1,185 @@
 /**
- * Fit a handoff into its budgets (SPEC §3 Compression), deterministically. Items move out whole,
- * never shortened, in this order: text before the first section, Completed (oldest first; they
- * collapse into `N earlier items — see <ref>` at the top), sections outside the template, Current
- * State, Next Steps, In Progress, and only as a last resort Blockers (`⚠` flags last of all) and
- * Key Decisions; the later sections lose their last items first and end with `N more items — see
- * <ref>`. Every item that leaves is in `removed`, for the caller to write to history at `ref`; a
- * pointer from an earlier compression is folded into the new count and moved too, so the
- * history files chain.
+ * Fit a handoff into its budgets (SPEC §3 Compression), deterministically, one item at a time.
+ *
+ * Each step does the least it can: an item longer than a third of its section's budget is
+ * shortened (its start kept, ending in `…`) before anything else of that section leaves; then
+ * items move out whole, oldest (first written) first. A section over its own budget is fitted
+ * first; then, while the whole file is over, sections give in priority order: text before the
+ * first section, Completed, sections outside the template, Current State (never an agent's status
+ * line, only its own words, shortened), Next Steps, In Progress, and only once all of those are
+ * spent Blockers and Key Decisions. Status lines and `⚠` flags are the merge's own and never
+ * leave; they are only shortened (a flag down to the head that names its agents).
+ *
+ * Everything that leaves, and the full text of what was shortened, is in `removed`, for the
+ * caller to write to history at `ref`. One line under the title counts it and says where
+ * (`History: N items moved out or shortened — see <ref>`): one pointer for the file, cheaper than what it
+ * replaces. A pointer from an earlier compression is folded into the new count and moved to the
+ * new history file too, so the history files chain.
  *
  * Tokens are counted exactly as `validateHandoff` counts the rendered file, so a result within
- * budget here validates within budget there.
+ * budget here validates within budget there. Per-section counts are cached, so a file of many
+ * sections compresses in one pass, not one full count per step.
  */
-import { isConflictItem, pointerCount, pointerText, proseItems } from './items.js';
-import { renderHandoff, renderSection } from './render.js';
+import { flagHead } from './conflicts.js';
+import { ELLIPSIS, isConflictItem, normalizeText, parseStatusLine, pointerCount, pointerLine, proseItems, statusLineText } from './items.js';
+import { renderHandoff, renderSection, renderTitle } from './render.js';
 import { countTokens } from './tokens.js';
 import type { CompressResult, Handoff, HandoffItem, HandoffLimits, HandoffSection, RemovedItems } from './types.js';
 
 export interface CompressOptions {
-  /** Where the removed items will be kept (a history file or folder), as the handoff should name it. */
+  /** Where the removed items will be kept (a history file), as the handoff should name it. */
   historyRef: string;
 }
 
-const PRIORITY = ['Completed', '(other)', 'Current State', 'Next Steps', 'In Progress', 'Blockers', 'Key Decisions'];
+const PRIORITY = ['(preamble)', 'Completed', '(other)', 'Current State', 'Next Steps', 'In Progress', 'Blockers', 'Key Decisions'];
+const PREAMBLE = '(preamble)';
+
+interface Slot {
+  item: HandoffItem;
+  /** A pointer of an earlier compression: it leaves (folded into the new count) once anything moves. */
+  pointer: boolean;
+  movable: boolean;
+  /** The shortest start a shortened text may keep (an agent's status line keeps its head). */
+  keep: number;
+  state: 'kept' | 'short' | 'gone';
+  short?: string;
+  /** The item's own token count, once asked for. */
+  tokens?: number;
+  /** Shortened as far as it goes. */
+  spent?: boolean;
+}
 
 interface Unit {
   name: string;
   /** Index in `sections`, or -1 for the preamble. */
   index: number;
   original?: HandoffSection;
-  /** Items other than history pointers, in written order (prose first). */
-  items: HandoffItem[];
-  oldPointers: HandoffItem[];
-  oldCount: number;
-  /** Indices into `items`, first to leave first. */
+  slots: Slot[];
+  /** Indices into `slots` in the order they leave. */
   order: number[];
-  /** How many of `order` have left. */
-  k: number;
-}
-
-function pointerItem(name: string, count: number, ref: string): HandoffItem {
-  const text = pointerText(count, name === 'Completed', ref);
-  if (name === 'Completed') return { text, marker: 'checkbox', checked: true };
-  if (name === 'In Progress') return { text, marker: 'checkbox', checked: false };
-  if (name === 'Next Steps') return { text, marker: 'numbered' };
-  return { text, marker: 'bullet' };
-}
-
-function makeUnit(name: string, index: number, all: HandoffItem[], original?: HandoffSection): Unit {
-  const items: HandoffItem[] = [];
-  const oldPointers: HandoffItem[] = [];
-  let oldCount = 0;
-  for (const it of all) {
-    const n = pointerCount(it);
-    if (n === undefined) items.push(it);
-    else {
-      oldPointers.push(it);
-      oldCount += n;
-    }
-  }
-  const idx = items.map((_, i) => i);
-  let order: number[];
-  if (name === 'Completed' || index < 0) order = idx;
-  else if (name === 'Blockers') {
-    const back = [...idx].reverse();
-    order = [...back.filter((i) => !isConflictItem(items[i] as HandoffItem)), ...back.filter((i) => isConflictItem(items[i] as HandoffItem))];
-  } else order = [...idx].reverse();
-  const unit: Unit = { name, index, items, oldPointers, oldCount, order, k: 0 };
-  if (original) unit.original = original;
-  return unit;
-}
-
-function leaving(u: Unit): HandoffItem[] {
-  return u.order.slice(0, u.k).sort((a, b) => a - b).map((i) => u.items[i] as HandoffItem);
-}
-
-function buildSection(u: Unit, ref: string): HandoffSection {
-  const orig = u.original as HandoffSection;
-  if (u.k === 0) return orig;
-  const gone = new Set(u.order.slice(0, u.k));
-  const kept = u.items.filter((_, i) => !gone.has(i));
-  const pointer = pointerItem(u.name, u.oldCount + u.k, ref);
-  const items = u.name === 'Completed' ? [pointer, ...kept] : [...kept, pointer];
-  return { ...orig, items, text: [] };
+  tokens: number;
 }
 
 /** Compress a handoff into `limits`; within budget already, it is returned as it is. */
 export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: CompressOptions): CompressResult {
   const { budget, encoding } = limits;
   const ref = opts.historyRef.replace(/\s+/g, ' ').trim() || '.supervise/history/';
+  const count = (text: string): number => countTokens(text, encoding);
+  const before = count(renderHandoff(h));
   const units = h.sections.map((s, i) => makeUnit(s.name, i, [...proseItems(s), ...s.items], s));
-  const pre = makeUnit('(preamble)', -1, (h.preamble ?? []).map((text) => ({ text, marker: 'bullet' as const })));
+  const pre = makeUnit(PREAMBLE, -1, (h.preamble ?? []).map((text) => ({ text, marker: 'bullet' as const })));
+  const oldCount = [pre, ...units].reduce((n, u) => n + u.slots.reduce((m, s) => m + (s.pointer ? (pointerCount(s.item) ?? 0) : 0), 0), 0);
+  const moved = (): number => [pre, ...units].reduce((n, u) => n + u.slots.filter((s) => !s.pointer && s.state !== 'kept').length, 0);
 
+  const preambleLines = (): string[] => {
+    const n = moved();
+    const lines = pre.slots.filter((s) => s.state !== 'gone' && !(s.pointer && n > 0)).map((s) => textOf(s));
+    return n > 0 ? [pointerLine(oldCount + n, ref), ...lines] : lines;
+  };
   const build = (): Handoff => {
-    const out: Handoff = { title: h.title, sections: units.map((u) => buildSection(u, ref)) };
-    const lines = pre.items.filter((_, i) => !pre.order.slice(0, pre.k).includes(i)).map((it) => it.text);
-    if (pre.k > 0) lines.push(pointerText(pre.oldCount + pre.k, false, ref));
+    // A section outside the template whose every item left says nothing: its heading goes too.
+    const emptied = (u: Unit): boolean => !u.original?.known && u.slots.length > 0 && u.slots.every((x) => x.state === 'gone' || x.pointer);
+    const out: Handoff = { title: h.title, sections: units.filter((u) => !emptied(u)).map((u) => buildSection(u, moved() > 0)) };
+    const lines = preambleLines();
     if (lines.length) out.preamble = lines;
     return out;
   };
-  const sectionTokens = (u: Unit): number => countTokens(renderSection(buildSection(u, ref)).trimEnd(), encoding);
-  const totalTokens = (): number => countTokens(renderHandoff(build()), encoding);
-  const sectionsFit = (): boolean => units.every((u) => sectionTokens(u) <= budget.section);
+  const measure = (u: Unit): number => {
+    if (u.index < 0) {
+      const lines = preambleLines().join('\n');
+      return count(lines ? `${renderTitle(h.title)}\n\n${lines}` : renderTitle(h.title));
+    }
+    if (!u.original?.known && u.slots.length > 0 && u.slots.every((x) => x.state === 'gone' || x.pointer)) return 0;
+    return count(renderSection(buildSection(u, moved() > 0)).trimEnd());
+  };
+  const exactTotal = (): number => count(renderHandoff(build()));
+  for (const u of [pre, ...units]) u.tokens = measure(u);
+  const sep = count('\n\n');
+  let estimate = [pre, ...units].reduce((n, u) => n + u.tokens, 0) + units.length * sep;
 
-  const before = totalTokens();
-  if (before <= budget.total && sectionsFit()) {
+  if (before <= budget.total && units.every((u) => u.tokens <= budget.section)) {
     return { handoff: h, removed: [], before, after: before, withinBudget: true };
   }
-  for (const u of units) if (sectionTokens(u) > budget.section) shrink(u, () => sectionTokens(u) <= budget.section);
-  for (const u of [pre, ...byPriority(units)]) {
-    if (totalTokens() <= budget.total) break;
-    shrink(u, () => totalTokens() <= budget.total);
+  const cap = Math.max(8, Math.floor(budget.section / 3));
+  // One step in `u`; the estimate follows every unit whose block changed (the pointer line too).
+  const step = (u: Unit): boolean => {
+    const first = moved() === 0;
+    if (!shrinkOne(u, cap, count)) return false;
+    for (const x of first || u === pre ? [pre, u] : [u]) {
+      const t = measure(x);
+      estimate += t - x.tokens;
+      x.tokens = t;
+    }
+    // The first move folds old pointers out of every section.
+    if (first) for (const x of units) if (x !== u && x.slots.some((s) => s.pointer)) {
+      const t = measure(x);
+      estimate += t - x.tokens;
+      x.tokens = t;
+    }
+    return true;
+  };
+
+  for (const u of units) while (u.tokens > budget.section && step(u));
+  const ranked = [pre, ...byPriority(units)];
+  for (const u of ranked) while (estimate > budget.total && step(u));
+  // The estimate sums blocks; the exact count of the whole file has the last word.
+  let after = exactTotal();
+  while (after > budget.total) {
+    const u = ranked.find((x) => canShrink(x, cap, count));
+    if (!u || !step(u)) break;
+    after = exactTotal();
   }
 
+  for (const u of units) u.tokens = measure(u);
   const removed: RemovedItems[] = [];
+  const folded = moved() > 0;
   for (const u of [pre, ...units]) {
-    if (u.k === 0) continue;
-    removed.push({ section: u.name, reason: 'over budget', items: [...leaving(u), ...u.oldPointers] });
+    const gone = u.slots.filter((s) => !s.pointer && s.state === 'gone').map((s) => s.item);
+    const shortened = u.slots.filter((s) => s.state === 'short').map((s) => s.item);
+    const pointers = folded ? u.slots.filter((s) => s.pointer).map((s) => s.item) : [];
+    if (gone.length) removed.push({ section: u.name, reason: 'over budget', items: gone });
+    if (shortened.length) removed.push({ section: u.name, reason: 'shortened in the handoff, in full here', items: shortened });
+    if (pointers.length) removed.push({ section: u.name, reason: 'the history before this one', items: pointers });
   }
-  const after = totalTokens();
-  const over = units.find((u) => sectionTokens(u) > budget.section);
+  const over = units.find((u) => u.tokens > budget.section);
   const result: CompressResult = { handoff: build(), removed, before, after, withinBudget: !over && after <= budget.total };
   if (over) {
-    result.reason = `"${over.name}" is still ${sectionTokens(over)} tokens with every item moved out (its heading and pointer), budget ${budget.section}`;
+    result.reason = `"${over.name}" is still ${over.tokens} tokens with every item it may lose moved out or shortened, budget ${budget.section}`;
   } else if (after > budget.total) {
-    result.reason = `the handoff is still ${after} tokens with every item moved out (title, headings and pointers), budget ${budget.total}`;
+    result.reason = `the handoff is still ${after} tokens with every item it may lose moved out or shortened (title, headings, status lines and the history line stay), budget ${budget.total}`;
   }
   return result;
+}
+
+function makeUnit(name: string, index: number, all: HandoffItem[], original?: HandoffSection): Unit {
+  const slots: Slot[] = all.map((item) => {
+    const pointer = pointerCount(item) !== undefined;
+    const status = name === 'Current State' ? parseStatusLine(item.text) : undefined;
+    // A status line stays; only the agent's own words after its head may be shortened. A
+    // flag keeps the head that names its agents.
+    const flag = flagHead(item.text);
+    const keep = status ? (status.own ? statusLineText({ ...status, own: '' }).length + ' · Status: '.length : item.text.length) : (flag?.head.length ?? 0);
+    // Status lines and ⚠ flags are the merge's own: it would write a moved one again next time.
+    return { item, pointer, movable: !pointer && !status && !isConflictItem(item), keep, state: 'kept' };
+  });
+  const idx = slots.map((_, i) => i).filter((i) => !slots[i]!.pointer);
+  const order = idx;
+  const unit: Unit = { name, index, slots, order, tokens: 0 };
+  if (original) unit.original = original;
+  return unit;
+}
+
+function textOf(s: Slot): string {
+  return s.state === 'short' ? (s.short as string) : s.item.text;
+}
+
+function buildSection(u: Unit, folded: boolean): HandoffSection {
+  const orig = u.original as HandoffSection;
+  if (!folded && u.slots.every((s) => s.state === 'kept')) return orig;
+  const items = u.slots
+    .filter((s) => s.state !== 'gone' && !(s.pointer && folded))
+    .map((s) => (s.state === 'short' ? { ...s.item, text: s.short as string } : s.item));
+  return { ...orig, items, text: [] };
 }
 
 function byPriority(units: Unit[]): Unit[] {
@@ -136,19 +190,94 @@ function byPriority(units: Unit[]): Unit[] {
   return units.map((u, i) => ({ u, i, r: rank(u) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.u);
 }
 
-/** Move out the fewest items (in the unit's order) that make `fits` true, or all of them. */
-function shrink(u: Unit, fits: () => boolean): void {
-  if (fits()) return;
-  let lo = u.k;
-  const max = u.order.length;
-  u.k = max;
-  if (lo >= max || !fits()) return;
-  let hi = max;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    u.k = mid;
-    if (fits()) hi = mid;
-    else lo = mid;
+type Count = (text: string) => number;
+
+/** The next slot to shorten (over `cap` and long enough to cut), or undefined. */
+function toShorten(u: Unit, cap: number, count: Count): Slot | undefined {
+  for (const i of u.slots.keys()) {
+    const s = u.slots[i] as Slot;
+    if (s.state !== 'kept' || s.pointer || s.spent || s.item.text.length <= s.keep + 1) continue;
+    s.tokens ??= count(s.item.text);
+    if (s.tokens > cap) return s;
   }
-  u.k = hi;
+  return undefined;
+}
+
+function toMove(u: Unit): Slot | undefined {
+  for (const i of u.order) {
+    const s = u.slots[i] as Slot;
+    if (s.movable && s.state !== 'gone') return s;
+  }
+  return undefined;
+}
+
+function canShrink(u: Unit, cap: number, count: Count): boolean {
+  return toShorten(u, cap, count) !== undefined || toMove(u) !== undefined || u.slots.some((x) => x.state === 'short' && !x.spent);
+}
+
+/**
+ * Shorten one over-long item, or else move the next item out; when nothing can move (status
+ * lines), shorten again to half as many tokens. False when nothing can go.
+ */
+function shrinkOne(u: Unit, cap: number, count: Count): boolean {
+  for (let long = toShorten(u, cap, count); long; long = toShorten(u, cap, count)) {
+    const short = shorten(long.item.text, cap, long.keep, count, (t) => taken(u, long, t));
+    // Already as short as it goes (an item shortened by an earlier compression): not a move. Nor
+    // may two items become one: a start shared with another item of the section stays whole.
+    if (short === long.item.text || taken(u, long, short) || count(short) >= (long.tokens as number)) {
+      long.spent = true;
+      continue;
+    }
+    long.short = short;
+    long.state = 'short';
+    long.tokens = count(short);
+    return true;
+  }
+  const next = toMove(u);
+  if (next) {
+    next.state = 'gone';
+    return true;
+  }
+  // Evenly: the longest shortened item loses a few tokens at a time.
+  const deeper = u.slots.filter((x) => x.state === 'short' && !x.spent).sort((a, b) => (b.tokens ?? 0) - (a.tokens ?? 0))[0];
+  if (deeper) {
+    const t = deeper.tokens ?? count(deeper.short as string);
+    const shorter = shorten(deeper.item.text, t - Math.max(2, Math.floor(t / 8)), deeper.keep, count, (x) => taken(u, deeper, x));
+    if (shorter === deeper.short || taken(u, deeper, shorter) || count(shorter) >= t) deeper.spent = true;
+    else {
+      deeper.short = shorter;
+      deeper.tokens = count(shorter);
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Whether another item of the section already reads `text`: shortening may not make two items one. */
+function taken(u: Unit, slot: Slot, text: string): boolean {
+  const key = normalizeText(text);
+  return u.slots.some((x) => x !== slot && x.state !== 'gone' && normalizeText(textOf(x)) === key);
+}
+
+/**
+ * The longest start of `text` (cut at a space, never before `keep` characters) that fits `cap`
+ * tokens with `…` and that `avoid` does not refuse; `text` itself when there is none.
+ */
+function shorten(text: string, cap: number, keep: number, count: Count, avoid: (short: string) => boolean): string {
+  const cuts = [...text.matchAll(/\s+/g)].map((m) => m.index).filter((i) => i >= keep);
+  const candidates = cuts.length ? cuts : [Math.max(keep, Math.min(text.length - 1, keep + 16))];
+  const at = (i: number): string => `${text.slice(0, candidates[i] as number).trimEnd()}${ELLIPSIS}`;
+  // Shorter starts count fewer tokens: find the last that fits, then step back past refused ones.
+  let lo = 0;
+  let hi = candidates.length - 1;
+  let best = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (count(at(mid)) <= cap) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let i = best; i >= 0; i--) if (!avoid(at(i))) return at(i);
+  return text;
 }

@@ -26,6 +26,22 @@ function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+const CONTRADICTION_HEAD = /^⚠\s*conflict: (.+?) — /u;
+const SHARED_HEAD = /^⚠\s*shared files: (.+?) (?:both|all) change /u;
+
+/**
+ * The head of a flag that names its agents (`⚠ conflict: web vs api, team — `, `⚠ shared files:
+ * api and docs both change `), or undefined for any other item. The compressor never cuts into
+ * it, so a shortened flag still says who.
+ */
+export function flagHead(text: string): { kind: 'contradiction' | 'shared-file'; head: string; agents: string[] } | undefined {
+  const c = CONTRADICTION_HEAD.exec(text);
+  const m = c ?? SHARED_HEAD.exec(text);
+  if (!m) return undefined;
+  const agents = (m[1] as string).split(/ vs |, | and /u).filter((a) => a && a !== TEAM);
+  return { kind: c ? 'contradiction' : 'shared-file', head: m[0], agents: [...new Set(agents)].sort() };
+}
+
 /** Conflicts (sorted) and the `⚠` Blockers items that show them to agents. */
 export function findConflicts(pools: ItemPool[], agents: { agent: string; files?: string[] }[]): { conflicts: Conflict[]; flags: HandoffItem[] } {
   const stated: Stated[] = [];
@@ -60,7 +76,7 @@ export function findConflicts(pools: ItemPool[], agents: { agent: string; files?
           subject: `"${pos.item.text}" vs "${neg.item.text}"`,
           detail: `${pos.label} says "${pos.item.text}" but ${neg.label} says "${neg.item.text}"`,
         },
-        flag: `${CONFLICT_PREFIX}conflict: ${pos.label} ${quote(pos.item.text)} vs ${neg.label} ${quote(neg.item.text)}`,
+        flag: `${CONFLICT_PREFIX}conflict: ${pos.label} vs ${neg.label} — ${quote(pos.item.text)} vs ${quote(neg.item.text)}`,
       });
     }
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../paths.js';
 import { compressHandoff } from './compress.js';
-import { isConflictItem, normalizeText, pointerCount } from './items.js';
+import { isConflictItem, isShortenedFrom, normalizeText, pointerCount } from './items.js';
 import { mergeHandoffs } from './merge.js';
 import { parseHandoff } from './parse.js';
 import { renderHandoff } from './render.js';
@@ -36,12 +36,15 @@ describe('mergeHandoffs', () => {
 
   it('writes one Current State line per agent, in name order, with its own status', () => {
     expect(texts(merged, 'Current State')).toEqual([
-      'backend · agent/backend · Logout done, session table migrated',
-      'frontend · agent/frontend · Login form done; logout button next',
-      'tests · agent/tests · Login tests green; waiting for logout',
+      'backend · agent/backend · working · Status: Logout done, session table migrated',
+      'frontend · agent/frontend · working · Status: Login form done; logout button next',
+      'tests · agent/tests · idle · Status: Login tests green; waiting for logout',
     ]);
-    const withStatus = mergeHandoffs(root, [{ ...agents()[1]!, status: 'idle' }]);
-    expect(texts(withStatus.handoff, 'Current State')[0]).toBe('backend · agent/backend · idle');
+    // The process status and what is wrong with the handoff stand beside the agent's own words.
+    const withStatus = mergeHandoffs(root, [{ ...agents()[1]!, status: 'exited (exit 0)', flag: 'handoff invalid: missing required section "Blockers"' }]);
+    expect(texts(withStatus.handoff, 'Current State')[0]).toBe(
+      'backend · agent/backend · exited (exit 0) · ⚠ handoff invalid: missing required section "Blockers" · Status: Logout done, session table migrated',
+    );
   });
 
   it('de-duplicates across agents and names every agent that reported an item', () => {
@@ -83,7 +86,7 @@ describe('mergeHandoffs', () => {
       { kind: 'shared-file', agents: ['backend', 'frontend'], subject: 'src/auth/session.ts', detail: 'src/auth/session.ts is changed by backend and frontend' },
     ]);
     const blockers = texts(merged, 'Blockers');
-    expect(blockers[0]).toMatch(/^⚠ conflict: frontend "Use redis for sessions.*" vs team "Decided AGAINST redis/);
+    expect(blockers[0]).toMatch(/^⚠ conflict: frontend vs team — "Use redis for sessions.*" vs "Decided AGAINST redis/);
     expect(blockers[1]).toBe('⚠ shared files: backend and frontend both change src/auth/session.ts');
   });
 
@@ -114,7 +117,8 @@ describe('mergeHandoffs', () => {
 
     // What the merge writes itself: the agents' status lines, the ⚠ flags, history pointers.
     const generated = new Set([...texts(merged, 'Current State').filter((t) => / · /.test(t)), ...texts(merged, 'Blockers').filter((t) => t.startsWith('⚠'))].map(normalizeText));
-    const isGenerated = (it: HandoffItem): boolean => generated.has(normalizeText(it.text)) || pointerCount(it) !== undefined;
+    const isGenerated = (it: HandoffItem): boolean =>
+      generated.has(normalizeText(it.text)) || [...generated].some((g) => isShortenedFrom(it.text, g)) || pointerCount(it) !== undefined;
 
     const input = new Set([root, ...agents().map((a) => a.handoff)].flatMap(allItems).map((it) => normalizeText(it.text)));
     const kept = allItems(parseHandoff(text)).filter((it) => !isGenerated(it));
@@ -131,7 +135,7 @@ describe('mergeHandoffs, one agent at a time', () => {
     );
     const api = parseHandoff('## Current State\n- Status: done\n## In Progress\n- [ ] Rate limiter\n');
     const { handoff, removed } = mergeHandoffs(team, [{ agent: 'api', branch: 'agent/api', handoff: api }]);
-    expect(texts(handoff, 'Current State')).toEqual(['api · agent/api · done', 'web · agent/web · working']);
+    expect(texts(handoff, 'Current State')).toEqual(['api · agent/api · unknown · Status: done', 'web · agent/web · working']);
     expect(texts(handoff, 'In Progress')).toEqual(['Navbar', 'Rate limiter']);
     expect(removedItems(removed).map((i) => i.text)).toEqual(['Branch: main', 'Status: Not started', 'Status: done']);
   });

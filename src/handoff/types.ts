@@ -91,8 +91,14 @@ export interface ValidationReport {
 export interface AgentHandoff {
   agent: string;
   branch: string;
-  /** Status word for Current State (the runtime's status, or what the agent wrote). */
+  /**
+   * What its process is doing, for its Current State line (`working`, `exited (exit 0)`). When
+   * undefined, the line keeps the status and flag the team handoff already gives it.
+   */
   status?: string;
+  /** With `status`: what is wrong with its handoff (`handoff not updated`), or undefined for nothing. */
+  flag?: string;
+  /** Its worktree copy; empty when it says nothing new (unchanged since it was written or merged). */
   handoff: Handoff;
   /**
    * The team handoff as it was given to the agent at the start of its session, when known. Items
@@ -100,6 +106,11 @@ export interface AgentHandoff {
    * moved to history is not brought back by an old copy.
    */
   base?: Handoff;
+  /**
+   * Its copy as it was last merged into the team handoff. Those items are already in (or have
+   * since left) the team handoff, so they are not news: what the team moved to history stays there.
+   */
+  merged?: Handoff;
   /** Files the agent changed (from git), for the shared-files flag. */
   files?: string[];
 }
@@ -112,6 +123,7 @@ export interface Bystander {
   agent: string;
   branch: string;
   status?: string;
+  flag?: string;
   files?: string[];
 }
 
