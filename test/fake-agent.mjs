@@ -508,7 +508,7 @@ function composeHandoff(ctx, { withBlockers = true } = {}) {
   }
   out.push(
     '## Next Steps',
-    `1. Review ${agent}'s changes on ${branch}`,
+    `1. Cover the edge cases of "${clip(ctx.task, 40)}" with a test`,
     '',
     '## Key Decisions',
     `- Kept the existing structure, because the team handoff asked for small diffs (${agent})`,

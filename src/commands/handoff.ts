@@ -13,8 +13,12 @@ import { renderHandoff } from '../handoff/render.js';
 import type { Conflict, Finding, HandoffLimits, ValidationReport } from '../handoff/types.js';
 import { countHandoffTokens, validateHandoff } from '../handoff/validate.js';
 import { readAgentRecord } from '../supervisor/records.js';
+import { GitRepo } from '../git/git.js';
+import { pointerCount } from '../handoff/items.js';
+import { ownFiles } from '../supervisor/ownFiles.js';
 import { syncTeam, type SyncAgent } from '../supervisor/sync.js';
-import { historyDir, previewMerge, type TeamContext } from '../supervisor/team.js';
+import { historyDir, type TeamContext } from '../supervisor/team.js';
+import { buildHandoffView } from '../supervisor/view.js';
 import { paint, type Io } from './io.js';
 import type { CommandArgs } from './table.js';
 
@@ -86,7 +90,10 @@ function teamOf(loaded: LoadedConfig): TeamContext {
   return { root: loaded.root, project: loaded.config.project, teamPath: loaded.handoffPath, limits: limitsOf(loaded) };
 }
 
-/** Every agent worktree on disk under worktreeDir that holds a handoff. */
+/**
+ * Every agent worktree on disk under worktreeDir that holds a handoff, with the files it changed
+ * since base (for the shared-files flag), as the running supervisor would give them to a sync.
+ */
 async function worktreeAgents(loaded: LoadedConfig): Promise<SyncAgent[]> {
   const handoffFile = loaded.config.handoff.file;
   let names: string[];
@@ -96,12 +103,19 @@ async function worktreeAgents(loaded: LoadedConfig): Promise<SyncAgent[]> {
     names = [];
   }
   const agents: SyncAgent[] = [];
+  let changed: ((worktree: string) => Promise<string[]>) | undefined;
   for (const name of names) {
     const worktree = join(loaded.worktreeRoot, name);
     if (!(await exists(join(worktree, handoffFile)))) continue;
+    if (!changed) {
+      const git = await GitRepo.open(loaded.root);
+      const base = (await git.resolveBase(loaded.config.base)).commit;
+      changed = (dir) => git.changedFiles(dir, base, ownFiles(handoffFile)).catch(() => []);
+    }
     const configured = loaded.config.agents.find((a) => a.name === name);
     const record = await readAgentRecord(loaded.root, name);
-    agents.push({ agent: name, branch: configured?.branch ?? record?.branch ?? `agent/${name}`, worktree, handoffFile, injectedHash: record?.injectedHash });
+    const branch = configured?.branch ?? record?.branch ?? `agent/${name}`;
+    agents.push({ agent: name, branch, worktree, handoffFile, injectedHash: record?.injectedHash, files: await changed(worktree) });
   }
   return agents;
 }
@@ -114,16 +128,14 @@ function formatConflicts(conflicts: Conflict[], io: Io): string[] {
 export async function showCommand({ values, io }: CommandArgs): Promise<number> {
   const loaded = await requiredConfig(values, io);
   const agents = await worktreeAgents(loaded);
-  const inputs = [];
-  for (const a of agents) {
-    const text = await readFile(join(a.worktree, a.handoffFile), 'utf8');
-    inputs.push({ agent: a.agent, branch: a.branch, handoff: parseHandoff(text) });
-  }
-  const merged = await previewMerge(teamOf(loaded), inputs);
-  io.out(merged.text.trimEnd());
-  const notes = formatConflicts(merged.conflicts, io);
+  // The same read and merge as `handoff merge`, written nowhere.
+  const view = await buildHandoffView(teamOf(loaded), agents);
+  // A merge now would write a new history file: show names none that does not exist yet.
+  const lines = view.team.text.split('\n').filter((line) => !view.team.compressed || pointerCount(line) === undefined);
+  io.out(lines.join('\n').trimEnd());
+  const notes = formatConflicts(view.team.conflicts, io);
   if (agents.length === 0) notes.push(`(no agent worktrees under ${relative(io.cwd, loaded.worktreeRoot) || '.'}: this is the team handoff alone)`);
-  if (merged.removed) notes.push(`(${merged.removed} items would move to ${relative(io.cwd, historyDir(loaded.root))}/ to keep the budget)`);
+  if (view.team.compressed) notes.push(`(merging now would move or shorten ${view.team.compressed} item${view.team.compressed === 1 ? '' : 's'}, kept in full in ${relative(io.cwd, historyDir(loaded.root))}/, to keep the budget)`);
   if (notes.length) io.err(notes.join('\n'));
   return 0;
 }
@@ -134,7 +146,12 @@ export async function mergeCommand({ values, io }: CommandArgs): Promise<number>
   const result = await syncTeam(teamOf(loaded), agents, { writeWorktrees: false });
   const c = paint(io);
   const file = relative(io.cwd, loaded.handoffPath) || loaded.handoffPath;
-  io.out(`${c.green('✓')} merged ${agents.length} worktree handoff${agents.length === 1 ? '' : 's'} into ${file}${result.removed ? `; ${result.removed} items moved to ${relative(io.cwd, result.historyFile ?? historyDir(loaded.root))}` : ''}`);
+  const what = `${agents.length} worktree handoff${agents.length === 1 ? '' : 's'}`;
+  if (result.unchanged) io.out(`${c.green('✓')} ${file} is up to date with ${what}: nothing changed`);
+  else {
+    const moved = result.removed ? `; ${result.removed} item${result.removed === 1 ? '' : 's'} moved out or shortened, in full in ${relative(io.cwd, result.historyFile ?? historyDir(loaded.root))}` : '';
+    io.out(`${c.green('✓')} merged ${what} into ${file}${moved}`);
+  }
   for (const line of formatConflicts(result.conflicts, io)) io.out(line);
   return 0;
 }
@@ -152,7 +169,8 @@ export async function compressCommand({ values, positionals, io }: CommandArgs):
   // The file as written, as `handoff check` counts it (result.before counts its canonical form).
   const summary = `${countHandoffTokens(text, limits.encoding)} → ${result.after} tokens (budget ${limits.budget.total}); ${moved} item${moved === 1 ? '' : 's'} moved out`;
   if (!values.write) {
-    io.out(out.trimEnd());
+    // Nothing is written, so the preview names no history file.
+    io.out(out.split('\n').filter((line) => pointerCount(line) === undefined).join('\n').trimEnd());
     io.err(`${summary}${moved ? '; run with --write to apply and keep them in history' : ''}`);
     return 0;
   }

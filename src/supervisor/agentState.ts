@@ -31,6 +31,8 @@ export interface AgentState {
   /** Tokens of the agent's handoff now (refreshed on capture and sync). */
   handoffTokens?: number;
   handoffCaptured: boolean;
+  /** What the team's Current State says is wrong with its captured handoff (`handoff not updated`). */
+  handoffFlag?: string;
   historyFile?: string;
   diff?: DiffSummary;
   warnings: string[];
@@ -60,6 +62,7 @@ export function applyCapture(state: AgentState, cap: Capture): void {
   state.handoffValid = cap.report.valid;
   state.handoffTokens = cap.report.totalTokens;
   state.historyFile = cap.historyFile;
+  state.handoffFlag = cap.flag;
   if (cap.updated) removeWarning(state, 'handoff not updated');
   else addWarning(state, 'handoff not updated');
   if (cap.updated && !cap.report.valid) addWarning(state, 'handoff invalid');
@@ -81,6 +84,7 @@ export function startingState(agent: AgentConfig, worktree: string): AgentState 
     exitCode: undefined,
     signal: undefined,
     handoffUpdated: undefined,
+    handoffFlag: undefined,
     handoffCaptured: false,
     warnings: [],
   };

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { parseHandoff } from '../handoff/parse.js';
 import { SuperviseError } from '../errors.js';
 import { historyFileName, writeHistory } from '../handoff/history.js';
-import type { Conflict, ValidationReport } from '../handoff/types.js';
+import type { AgentHandoff, Bystander, Conflict, ValidationReport } from '../handoff/types.js';
 import { validateHandoff } from '../handoff/validate.js';
 import { readWorktreeFile } from './readHandoff.js';
-import { hashText } from './records.js';
+import { hashText, readMergedCopy, writeMergedCopy } from './records.js';
 import { historyDir, mergeIntoTeam, type TeamContext } from './team.js';
 
 export interface CaptureInput {
@@ -29,7 +29,7 @@ export interface CaptureInput {
   /** Files changed since base (from git), supervisor files already left out. */
   files: string[];
   /** The other agents as they are now: their status line and changed files (for shared-file flags). */
-  others: { agent: string; branch: string; status: string; files: string[] }[];
+  others: Bystander[];
 }
 
 export interface Capture {
@@ -37,6 +37,8 @@ export interface Capture {
   report: ValidationReport;
   historyFile: string;
   conflicts: Conflict[];
+  /** What is wrong with the handoff, for the team's Current State (see `handoffFlag`). */
+  flag?: string;
   /** Set when the handoff could not be read (deleted by the agent, say). */
   missing: boolean;
 }
@@ -49,20 +51,26 @@ export async function captureHandoff(team: TeamContext, input: CaptureInput): Pr
   const updated = text !== undefined && (changed || Boolean(input.updatedBeforeSync));
   const report = validateHandoff(text ?? '', team.limits);
   const historyFile = await writeHistory(historyDir(team.root), input.agent, briefText(input, text ?? (read.refused && `(${read.refused})`), updated, report));
-  let conflicts: Conflict[] = [];
+  const flag = handoffFlag(text !== undefined, updated, report);
   // An unchanged copy of the team handoff adds nothing; the status line still records the stop.
   const handoff = parseHandoff(changed && text !== undefined ? text : '');
-  const base = input.injectedText === undefined ? undefined : parseHandoff(input.injectedText);
-  const agent = { agent: input.agent, branch: input.branch, status: statusLine(input.status, updated), handoff, base, files: input.files };
+  const agent: AgentHandoff = { agent: input.agent, branch: input.branch, status: input.status, flag, handoff, files: input.files };
+  if (input.injectedText !== undefined) agent.base = parseHandoff(input.injectedText);
+  const last = await readMergedCopy(team.root, input.agent);
+  if (last !== undefined) agent.merged = parseHandoff(last);
   const merged = await mergeIntoTeam(team, [agent], `${input.agent}-exit`, input.others);
-  conflicts = merged.conflicts;
+  if (changed && text !== undefined) await writeMergedCopy(team.root, input.agent, text);
   // Recorded like a missing handoff (status line and history) above; the reason is the error.
   if (read.refused) throw new SuperviseError('InputError', read.refused);
-  return { updated, report, historyFile, conflicts, missing: text === undefined };
+  return { updated, report, flag, historyFile, conflicts: merged.conflicts, missing: text === undefined };
 }
 
-function statusLine(status: string, updated: boolean): string {
-  return updated ? status : `${status} (handoff not updated)`;
+/** What the team's Current State says is wrong with a captured handoff, or undefined. */
+export function handoffFlag(present: boolean, updated: boolean, report: ValidationReport): string | undefined {
+  if (!present) return 'no handoff file';
+  if (!updated) return 'handoff not updated';
+  const error = report.findings.find((f) => f.severity === 'error');
+  return report.valid ? undefined : `handoff invalid: ${error?.message ?? 'see supervise handoff check'}`;
 }
 
 /** The history brief: the agent's handoff as it left it, its validation, and the files it changed. */

@@ -11,6 +11,7 @@ import { CLAUDE_HOOKS, hookCommand, installClaudeSettings, type ClaudeHookEvent 
 import { parseHandoff } from '../handoff/parse.js';
 import { renderHandoff } from '../handoff/render.js';
 import { hashText, writeAgentRecord } from './records.js';
+import { worktreeCopy } from './team.js';
 
 export interface InjectInput {
   loaded: LoadedConfig;
@@ -46,7 +47,7 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
   const { config } = loaded;
   const handoffFile = config.handoff.file;
   const handoffPath = join(worktree, handoffFile);
-  const text = agentHandoffText(input.teamText, agent);
+  const text = agentHandoffText(worktreeCopy(loaded.root, input.teamText), agent);
   await writeFileAtomic(handoffPath, text);
   const hash = hashText(text);
   await writeAgentRecord(loaded.root, {

@@ -35,6 +35,23 @@ export function recordPath(root: string, agent: string): string {
   return join(supervisorDir(root), 'agents', `${agent}.json`);
 }
 
+/** The agent's handoff as it was last merged into the team handoff (see AgentHandoff.merged). */
+function mergedCopyPath(root: string, agent: string): string {
+  return join(supervisorDir(root), 'agents', `${agent}.merged.md`);
+}
+
+export async function readMergedCopy(root: string, agent: string): Promise<string | undefined> {
+  try {
+    return await readFile(mergedCopyPath(root, agent), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeMergedCopy(root: string, agent: string, text: string): Promise<void> {
+  await writeFileAtomic(mergedCopyPath(root, agent), text);
+}
+
 export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

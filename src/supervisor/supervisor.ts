@@ -217,7 +217,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       handoffFile: this.opts.loaded.config.handoff.file,
       injectedHash: r.injectedHash,
       injectedText: r.injectedText,
-      status: r.state.status,
+      status: statusText(r.state),
+      flag: r.state.handoffFlag,
       files: r.state.diff?.files ?? [],
     }));
   }
@@ -339,7 +340,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         files: state.diff?.files ?? [],
         others: [...this.runs.values()]
           .filter((r) => r !== run)
-          .map((r) => ({ agent: r.config.name, branch: r.config.branch, status: statusText(r.state), files: r.state.diff?.files ?? [] })),
+          .map((r) => ({ agent: r.config.name, branch: r.config.branch, status: statusText(r.state), flag: r.state.handoffFlag, files: r.state.diff?.files ?? [] })),
       });
       applyCapture(state, cap);
     } catch (err) {

@@ -4,16 +4,13 @@
  * same moment lose nothing. Items that leave the handoff go to `.supervise/history/`.
  */
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { withLock, writeFileAtomic } from '../fsutil.js';
-import { compressHandoff } from '../handoff/compress.js';
 import { historyFileName, renderRemoved, writeHistory } from '../handoff/history.js';
-import { mergeHandoffs } from '../handoff/merge.js';
-import { parseHandoff } from '../handoff/parse.js';
-import { renderHandoff } from '../handoff/render.js';
+import { repointLine } from '../handoff/items.js';
+import { mergeTeam, type TeamMergeResult } from '../handoff/team.js';
 import { handoffTemplate } from '../handoff/template.js';
 import type { AgentHandoff, Bystander, Conflict, HandoffLimits } from '../handoff/types.js';
-import { validateHandoff } from '../handoff/validate.js';
 import { supervisorDir } from './records.js';
 
 export interface TeamContext {
@@ -27,8 +24,10 @@ export interface TeamContext {
 export interface TeamMerge {
   text: string;
   conflicts: Conflict[];
-  /** Items moved out by compression, and where they went. */
+  /** How many items compression moved out or shortened (their full text is in `historyFile`). */
   removed: number;
+  /** The team handoff was already this: nothing was written. */
+  unchanged: boolean;
   historyFile?: string;
 }
 
@@ -49,39 +48,50 @@ export async function readTeamText(ctx: TeamContext): Promise<string> {
   }
 }
 
-type Removed = ReturnType<typeof compressHandoff>['removed'];
-
 /**
- * Merge into the team handoff in memory, compressing when over budget; writes nothing.
+ * Merge into the team handoff in memory, compressing when over budget; writes nothing (the same
+ * step `mergeIntoTeam` writes, so `handoff show` and `handoff merge` agree).
  * `historyFile` is the name the removed items will be kept under, which the handoff points at.
  */
-export async function previewMerge(ctx: TeamContext, agents: AgentHandoff[], historyFile = historyFileName('compressed'), bystanders: Bystander[] = []): Promise<TeamMerge & { removedItems: Removed }> {
-  const team = parseHandoff(await readTeamText(ctx));
-  const merged = mergeHandoffs(team, agents, { project: ctx.project, bystanders });
-  let text = renderHandoff(merged.handoff);
-  const historyRef = relative(ctx.root, join(historyDir(ctx.root), historyFile));
-  // Merging drops superseded items (old status lines, finished steps): they go to history too.
-  let removedItems: Removed = [...merged.removed];
-  if (!validateHandoff(text, ctx.limits).valid) {
-    const compressed = compressHandoff(merged.handoff, ctx.limits, { historyRef });
-    removedItems = [...removedItems, ...compressed.removed];
-    text = renderHandoff(compressed.handoff);
-  }
-  const removed = removedItems.reduce((n, s) => n + s.items.length, 0);
-  return { text, conflicts: merged.conflicts, removed, removedItems };
+export async function previewMerge(ctx: TeamContext, agents: AgentHandoff[], historyFile = historyFileName('compressed'), bystanders: Bystander[] = []): Promise<TeamMerge & { result: TeamMergeResult }> {
+  const result = mergeTeam({
+    teamText: await readTeamText(ctx),
+    agents,
+    bystanders,
+    project: ctx.project,
+    limits: ctx.limits,
+    historyRef: relative(ctx.root, join(historyDir(ctx.root), historyFile)),
+  });
+  return { text: result.text, conflicts: result.conflicts, removed: result.compressed, unchanged: result.unchanged, result };
 }
 
-/** Merge agents' handoffs into the team handoff and write it (atomic, locked); `label` names the occasion in history. */
+/**
+ * Merge agents' handoffs into the team handoff and write it (atomic, locked); `label` names the
+ * occasion in history. An unchanged team handoff is not written, and nothing goes to history.
+ */
 export async function mergeIntoTeam(ctx: TeamContext, agents: AgentHandoff[], label: string, bystanders: Bystander[] = []): Promise<TeamMerge> {
   return withLock(lockPath(ctx.root), async () => {
     const fileName = historyFileName(`${label}-compressed`);
-    const { text, conflicts, removed, removedItems } = await previewMerge(ctx, agents, fileName, bystanders);
+    const preview = await previewMerge(ctx, agents, fileName, bystanders);
+    const { text, conflicts, removed, unchanged, result } = preview;
+    if (unchanged) return { text, conflicts, removed: 0, unchanged };
     let historyFile: string | undefined;
-    if (removed > 0) {
-      const meta = { project: ctx.project, reason: `compressed at ${label}`, source: relative(ctx.root, ctx.teamPath) };
-      historyFile = await writeHistory(historyDir(ctx.root), label, renderRemoved(removedItems, meta), fileName);
+    if (result.removed.length > 0) {
+      const meta = { project: ctx.project, reason: `merged at ${label}`, source: relative(ctx.root, ctx.teamPath) };
+      historyFile = await writeHistory(historyDir(ctx.root), label, renderRemoved(result.removed, meta), fileName);
     }
     await writeFileAtomic(ctx.teamPath, text);
-    return { text, conflicts, removed, historyFile };
+    return { text, conflicts, removed, unchanged, historyFile };
   });
+}
+
+/**
+ * The team handoff as an agent's worktree gets it: a history pointer names the history file by
+ * its absolute path, since the worktree has no `.supervise/` of its own.
+ */
+export function worktreeCopy(root: string, teamText: string): string {
+  return teamText
+    .split('\n')
+    .map((line) => repointLine(line, (ref) => (isAbsolute(ref) ? ref : join(root, ref))))
+    .join('\n');
 }

@@ -60,6 +60,7 @@ export function handoffView(): HandoffView {
       text: TEAM_TEXT,
       report: report(sections),
       conflicts: [{ kind: 'shared-file', agents: ['backend', 'tests'], subject: 'src/api.ts', detail: 'changed by backend and tests' }],
+      compressed: 0,
     },
     agents: [
       { name: 'backend', text: TEAM_TEXT.replace('Demo', 'backend'), report: report(sections), unchanged: false },
