@@ -101,32 +101,65 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
     return { handoff: h, removed: [], before, after: before, withinBudget: true };
   }
   const cap = Math.max(8, Math.floor(budget.section / 3));
-  // One step in `u`; the estimate follows every unit whose block changed (the pointer line too).
-  const step = (u: Unit): boolean => {
-    const first = moved() === 0;
-    if (!shrinkOne(u, cap, count)) return false;
-    for (const x of first || u === pre ? [pre, u] : [u]) {
+  // The blocks a step in `u` can change: its own, the History line, sections with old pointers.
+  const refresh = (u: Unit): void => {
+    for (const x of new Set([pre, u, ...units.filter((y) => y.slots.some((s) => s.pointer))])) {
       const t = measure(x);
       estimate += t - x.tokens;
       x.tokens = t;
     }
-    // The first move folds old pointers out of every section.
-    if (first) for (const x of units) if (x !== u && x.slots.some((s) => s.pointer)) {
-      const t = measure(x);
-      estimate += t - x.tokens;
-      x.tokens = t;
+  };
+  const steps = (u: Unit, n: number): number => {
+    let k = 0;
+    while (k < n && shrinkOne(u, cap, count)) k++;
+    return k;
+  };
+  /**
+   * The fewest steps in `u` after which `over()` is false, or every step it has. Which step comes
+   * next never depends on what was measured, so doubling and then halving finds that number with
+   * a few measures of the section instead of one per item (a section of thousands of items).
+   */
+  const shrinkWhile = (u: Unit, over: () => boolean): void => {
+    for (let batch = 1; over(); batch *= 2) {
+      const saved = save(u);
+      const took = steps(u, batch);
+      if (took === 0) return;
+      refresh(u);
+      if (over()) {
+        if (took < batch) return;
+        continue;
+      }
+      restore(u, saved);
+      refresh(u);
+      let lo = 0;
+      let hi = took;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        const at = save(u);
+        steps(u, mid - lo);
+        refresh(u);
+        if (over()) lo = mid;
+        else {
+          restore(u, at);
+          refresh(u);
+          hi = mid;
+        }
+      }
+      steps(u, hi - lo);
+      refresh(u);
+      return;
     }
-    return true;
   };
 
-  for (const u of units) while (u.tokens > budget.section && step(u));
+  for (const u of units) shrinkWhile(u, () => u.tokens > budget.section);
   const ranked = [pre, ...byPriority(units)];
-  for (const u of ranked) while (estimate > budget.total && step(u));
+  for (const u of ranked) shrinkWhile(u, () => estimate > budget.total);
   // The estimate sums blocks; the exact count of the whole file has the last word.
   let after = exactTotal();
   while (after > budget.total) {
     const u = ranked.find((x) => canShrink(x, cap, count));
-    if (!u || !step(u)) break;
+    if (!u || steps(u, 1) === 0) break;
+    refresh(u);
     after = exactTotal();
   }
 
@@ -167,6 +200,22 @@ function makeUnit(name: string, index: number, all: HandoffItem[], original?: Ha
   const unit: Unit = { name, index, slots, order, tokens: 0 };
   if (original) unit.original = original;
   return unit;
+}
+
+type SlotState = Pick<Slot, 'state' | 'short' | 'tokens' | 'spent'>;
+
+function save(u: Unit): SlotState[] {
+  return u.slots.map((s) => ({ state: s.state, short: s.short, tokens: s.tokens, spent: s.spent }));
+}
+
+function restore(u: Unit, saved: SlotState[]): void {
+  u.slots.forEach((s, i) => {
+    const was = saved[i] as SlotState;
+    s.state = was.state;
+    s.short = was.short;
+    s.tokens = was.tokens;
+    s.spent = was.spent;
+  });
 }
 
 function textOf(s: Slot): string {
