@@ -7,15 +7,14 @@ import { closeSync, constants, mkdirSync, openSync, readFileSync, readdirSync, r
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { validateHandoff } from '../../src/handoff/validate.js';
-import { NodePtySpawner } from '../../src/session/pty.js';
 import type { AgentState } from '../../src/supervisor/agentState.js';
 import { captureHandoff, type CaptureInput } from '../../src/supervisor/capture.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import type { TeamContext } from '../../src/supervisor/team.js';
 import { teamHandoff } from '../fixtures/teamHandoff.js';
-import { CLI, makeTeam, type Team } from '../helpers/headless.js';
+import { createSupervisor } from '../helpers/supervisor.js';
+import { makeTeam, type Team } from '../helpers/headless.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -39,18 +38,7 @@ interface Started {
 async function start(yaml: string): Promise<Started> {
   const t = makeTeam(yaml);
   teams.push(t);
-  const loaded = await loadConfig(join(t.repo.dir, 'agents.yaml'));
-  const sup = await Supervisor.create({
-    loaded,
-    spawner: new NodePtySpawner(),
-    env: t.env,
-    cols: 100,
-    rows: 30,
-    nodePath: process.execPath,
-    cliPath: CLI,
-    stop: { hangupMs: 1000, termMs: 1000 },
-    quietMs: 300,
-  });
+  const sup = await createSupervisor(t);
   sups.push(sup);
   const seen = new Map<string, string[]>();
   const messages: string[] = [];

@@ -3,13 +3,11 @@
  * as a custom agent, a real repository. The nudge reaches an agent Claude Code's hooks call idle;
  * a custom agent, quiet at its prompt or asking a [Y/n] question, never reads it.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { NodePtySpawner } from '../../src/session/pty.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import { readNdjson } from '../helpers/fakeAgent.js';
-import { CLI, makeTeam, type Team } from '../helpers/headless.js';
+import { createSupervisor } from '../helpers/supervisor.js';
+import { makeTeam, type Team } from '../helpers/headless.js';
 import { waitFor } from '../helpers/wait.js';
 
 const teams: Team[] = [];
@@ -22,18 +20,7 @@ afterEach(async () => {
 async function start(yaml: string): Promise<{ t: Team; sup: Supervisor; messages: string[] }> {
   const t = makeTeam(yaml);
   teams.push(t);
-  const loaded = await loadConfig(join(t.repo.dir, 'agents.yaml'));
-  const sup = await Supervisor.create({
-    loaded,
-    spawner: new NodePtySpawner(),
-    env: t.env,
-    cols: 100,
-    rows: 30,
-    nodePath: process.execPath,
-    cliPath: CLI,
-    stop: { hangupMs: 1000, termMs: 1000 },
-    quietMs: 300,
-  });
+  const sup = await createSupervisor(t);
   sups.push(sup);
   const messages: string[] = [];
   sup.on('message', (m) => messages.push(m));

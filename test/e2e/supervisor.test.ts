@@ -11,6 +11,7 @@ import { NodePtySpawner } from '../../src/session/pty.js';
 import type { AgentState } from '../../src/supervisor/agentState.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import { readNdjson } from '../helpers/fakeAgent.js';
+import { createSupervisor } from '../helpers/supervisor.js';
 import { CLI, makeTeam, readJson, type Team } from '../helpers/headless.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -25,18 +26,7 @@ async function start(yaml: string, prepare?: (t: Team) => void): Promise<{ t: Te
   const t = makeTeam(yaml);
   prepare?.(t);
   teams.push(t);
-  const loaded = await loadConfig(join(t.repo.dir, 'agents.yaml'));
-  const sup = await Supervisor.create({
-    loaded,
-    spawner: new NodePtySpawner(),
-    env: t.env,
-    cols: 100,
-    rows: 30,
-    nodePath: process.execPath,
-    cliPath: CLI,
-    stop: { hangupMs: 1000, termMs: 1000 },
-    quietMs: 300,
-  });
+  const sup = await createSupervisor(t);
   sups.push(sup);
   const seen = new Map<string, string[]>();
   sup.on('status', (a: AgentState) => {
