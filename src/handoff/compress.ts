@@ -316,13 +316,20 @@ function shorten(text: string, cap: number, keep: number, count: Count, avoid: (
   const cuts = [...text.matchAll(/\s+/g)].map((m) => m.index).filter((i) => i >= keep);
   const candidates = cuts.length ? cuts : [Math.max(keep, Math.min(text.length - 1, keep + 16))];
   const at = (i: number): string => `${text.slice(0, candidates[i] as number).trimEnd()}${ELLIPSIS}`;
-  // Shorter starts count fewer tokens: find the last that fits, then step back past refused ones.
-  let lo = 0;
-  let hi = candidates.length - 1;
+  const fits = (i: number): boolean => count(at(i)) <= cap;
+  // Shorter starts count fewer tokens. The answer is at most `cap` tokens, so search upward from
+  // the shortest start (doubling, then halving): a huge item's long starts are never counted.
   let best = 0;
+  let step = 1;
+  while (best + step < candidates.length && fits(best + step)) {
+    best += step;
+    step *= 2;
+  }
+  let lo = best + 1;
+  let hi = Math.min(best + step, candidates.length) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (count(at(mid)) <= cap) {
+    if (fits(mid)) {
       best = mid;
       lo = mid + 1;
     } else hi = mid - 1;

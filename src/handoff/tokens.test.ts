@@ -38,8 +38,8 @@ describe('countTokens', () => {
 
   it('never splits a surrogate pair when it slices', () => {
     const emoji = '🚀'.repeat(200);
-    // Slices of 64 bytes: 200 = 12 × 16 + 8 whole emoji; a split pair would encode as U+FFFD and count differently.
-    const expected = 12 * direct.encode('🚀'.repeat(16)).length + direct.encode('🚀'.repeat(8)).length;
+    // Slices of 32 bytes: 200 = 25 × 8 whole emoji; a split pair would encode as U+FFFD and count differently.
+    const expected = 25 * direct.encode('🚀'.repeat(8)).length;
     expect(countTokens(emoji, 'cl100k_base')).toBe(expected);
   });
 });

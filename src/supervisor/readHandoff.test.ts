@@ -45,7 +45,7 @@ describe('readWorktreeFile', () => {
     writeFileSync(join(wt, 'HANDOFF.md'), big);
     const keep = join(dir, 'history', 'kept.md');
     const r = await readWorktreeFile(wt, 'HANDOFF.md', { keepOversizedAt: keep });
-    expect(r).toEqual({ refused: `HANDOFF.md is 65 KiB, over the limit of 64 KiB: not read; kept as it was in ${keep}` });
+    expect(r).toEqual({ refused: `HANDOFF.md is 33 KiB, over the limit of 32 KiB: not read; kept as it was in ${keep}` });
     expect(readFileSync(keep, 'utf8')).toBe(big);
     writeFileSync(join(wt, 'HANDOFF.md'), 'x'.repeat(MAX_HANDOFF_BYTES));
     expect((await readWorktreeFile(wt, 'HANDOFF.md')).text).toHaveLength(MAX_HANDOFF_BYTES);

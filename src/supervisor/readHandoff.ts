@@ -9,8 +9,12 @@ import { constants } from 'node:fs';
 import { mkdir, open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 
-/** The largest handoff read: a handoff within budget is a few KiB; 64 KiB is ~16 000 tokens. */
-export const MAX_HANDOFF_BYTES = 64 * 1024;
+/**
+ * The largest handoff read. A handoff within its 500-token budget is 2–3 KiB; 32 KiB (~8 000
+ * tokens) is ten times that, and keeps capture of the worst text within it (one regex piece per
+ * 64-letter word, which js-tiktoken merges slowly) well under a second.
+ */
+export const MAX_HANDOFF_BYTES = 32 * 1024;
 /** How much of a refused oversized file is kept in history (so a runaway agent cannot fill the disk). */
 export const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 

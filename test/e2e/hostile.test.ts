@@ -233,7 +233,7 @@ describe('a handoff built to hurt', () => {
     const big = `${teamHandoff('Hurt', 'Next')}\n## Dump\n${'- line of the dump\n'.repeat(4000)}`;
     writeFileSync(handoff, big);
     const err = await captureHandoff(team, input).then(() => undefined, (e: Error) => e);
-    expect(err?.message).toMatch(/^HANDOFF\.md is \d+ KiB, over the limit of 64 KiB: not read; kept as it was in .*\.supervise\/history\/.*evil-refused-handoff\.md$/);
+    expect(err?.message).toMatch(/^HANDOFF\.md is \d+ KiB, over the limit of 32 KiB: not read; kept as it was in .*\.supervise\/history\/.*evil-refused-handoff\.md$/);
     expect(history()).toContain(big);
     expect(readFileSync(team.teamPath, 'utf8')).not.toContain('line of the dump');
   });
