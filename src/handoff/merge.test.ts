@@ -53,6 +53,14 @@ describe('mergeHandoffs', () => {
     expect(renderHandoff(merged)).toContain('- Store the JWT in an httpOnly cookie (@frontend, @tests)');
   });
 
+  it('keeps items that differ only in punctuation or case as two items', () => {
+    const team = parseHandoff('# HANDOFF - P\n\n## Key Decisions\n- Port: 8080\n');
+    const api = parseHandoff('# HANDOFF - P\n\n## Key Decisions\n- Port 8080!\n- port: 8080\n');
+    const r = mergeHandoffs(team, [{ agent: 'api', branch: 'agent/api', handoff: api }]);
+    expect(texts(r.handoff, 'Key Decisions')).toEqual(['Port: 8080', 'Port 8080!', 'port: 8080']);
+    expect(removedItems(r.removed)).toEqual([]);
+  });
+
   it('moves an item completed by one agent out of another agent’s In Progress', () => {
     expect(texts(merged, 'Completed')).toContain('Session management table');
     expect(texts(merged, 'Completed')).toContain('Logout endpoint');
