@@ -64,6 +64,9 @@ export class Screen extends Emitter<ScreenEvents> {
       scrollback: opts.scrollback ?? 2000,
       allowProposedApi: true,
       logLevel: 'off',
+      // The line the cursor is on reflows too, as tmux does: an agent's long prompt line would
+      // otherwise be cut at the narrower width and never come back when the pane grows.
+      reflowCursorLine: true,
     });
     const widths = new ModernWidths();
     this.term.unicode.register(widths);

@@ -140,6 +140,21 @@ describe('Session on a real PTY', () => {
     expect(await s.exited).toEqual({ exitCode: 0, signal: null });
     expect(screenText(s)).toMatch(/first run[\s\S]*second run/);
   });
+
+  it('keeps a long prompt line whole when the pane shrinks and grows again, as tmux does', async () => {
+    const prompt = `PROMPT> ${Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ')} TAIL-END`;
+    // The line stays the cursor's: the agent waits at the end of it, as at a prompt.
+    const s = session('sh', ['-c', `printf '%s' '${prompt}'; exec sleep 1000`]);
+    s.start();
+    const joined = () => screenText(s).replace(/\n/g, '');
+    await waitFor(() => joined().includes('TAIL-END'), 'the prompt line');
+    s.resize(30, 24);
+    await s.screen.flush();
+    expect(screenText(s).split('\n').filter(Boolean).length).toBeGreaterThan(4);
+    s.resize(80, 24);
+    await s.screen.flush();
+    expect(screenText(s).split('\n').filter(Boolean)).toEqual([prompt.slice(0, 80), prompt.slice(80)]);
+  });
 });
 
 describe('terminalEnv', () => {
