@@ -31,10 +31,14 @@ export class GitExit extends GitError {
 export class GitRunner {
   private readonly instances = new Map<string, SimpleGit>();
 
-  /** Run `git <args>` in `cwd`; statuses outside `okCodes` reject with GitExit. */
-  async run(cwd: string, args: string[], okCodes: readonly number[] = [0]): Promise<GitOutput> {
+  /**
+   * Run `git <args>` in `cwd`; statuses outside `okCodes` reject with GitExit. `env`, when given,
+   * is git's whole environment (a temporary index through GIT_INDEX_FILE, say); the GIT_*
+   * variables it names are let through simple-git's environment guard.
+   */
+  async run(cwd: string, args: string[], okCodes: readonly number[] = [0], env?: NodeJS.ProcessEnv): Promise<GitOutput> {
     try {
-      const stdout = await this.instance(cwd).raw(args);
+      const stdout = await (env ? this.make(cwd, Object.keys(env).filter((k) => k.startsWith('GIT_'))).env(env as Record<string, string>) : this.instance(cwd)).raw(args);
       return { code: 0, stdout, stderr: '' };
     } catch (err) {
       if (err instanceof GitExit && okCodes.includes(err.code)) {
@@ -50,22 +54,27 @@ export class GitRunner {
   private instance(cwd: string): SimpleGit {
     let git = this.instances.get(cwd);
     if (!git) {
-      git = simpleGit({
-        baseDir: cwd,
-        errors(error, result) {
-          // simple-git's own GitError marks a failing status; any other Error is a spawn failure.
-          if (error instanceof Error && !(error instanceof GitError)) return error;
-          if (result.exitCode === 0) return error;
-          return new GitExit(
-            result.exitCode,
-            Buffer.concat(result.stdOut).toString('utf8'),
-            Buffer.concat(result.stdErr).toString('utf8'),
-          );
-        },
-      });
+      git = this.make(cwd);
       this.instances.set(cwd, git);
     }
     return git;
+  }
+
+  private make(cwd: string, allowEnvironment: string[] = []): SimpleGit {
+    return simpleGit({
+      baseDir: cwd,
+      allowEnvironment,
+      errors(error, result) {
+        // simple-git's own GitError marks a failing status; any other Error is a spawn failure.
+        if (error instanceof Error && !(error instanceof GitError)) return error;
+        if (result.exitCode === 0) return error;
+        return new GitExit(
+          result.exitCode,
+          Buffer.concat(result.stdOut).toString('utf8'),
+          Buffer.concat(result.stdErr).toString('utf8'),
+        );
+      },
+    });
   }
 }
 

@@ -1,0 +1,122 @@
+/**
+ * The conflict radar on real repositories: conflicts predicted from uncommitted edits, files two
+ * agents share without conflict, contract warnings across TS, Python and Go imports, and the base
+ * branch moving under an agent — with the agents' own index and files left as they were.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GitRunner } from '../../src/git/run.js';
+import { Radar } from '../../src/radar/radar.js';
+import { ownFiles } from '../../src/supervisor/ownFiles.js';
+import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => {
+  repo?.cleanup();
+  repo = undefined;
+});
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+}
+
+/** A repository with `files` committed on main and one worktree per agent, as the supervisor makes them. */
+function setup(files: Record<string, string>, agents: string[]): { repo: TempRepo; trees: Record<string, string> } {
+  const r = makeTempRepo();
+  write(r.dir, files);
+  r.git('add', '-A');
+  r.git('commit', '-q', '-m', 'project');
+  const trees: Record<string, string> = {};
+  for (const name of agents) {
+    trees[name] = join(r.dir, '.supervise', 'worktrees', name);
+    r.git('worktree', 'add', '-q', '-b', `agent/${name}`, trees[name]!);
+  }
+  return { repo: r, trees };
+}
+
+const radarOf = (r: TempRepo) => new Radar({ git: new GitRunner(), root: r.dir, base: 'main', exclude: ownFiles('HANDOFF.md') });
+const agentsOf = (trees: Record<string, string>) => Object.entries(trees).map(([name, worktree]) => ({ name, worktree }));
+
+const API = 'export interface Order { id: string }\nexport function total(o: Order): number {\n  return 0;\n}\n';
+
+describe('conflict radar', () => {
+  it('predicts a conflict from two agents editing the same lines, none of it committed or staged', async () => {
+    const s = setup({ 'src/api.ts': API, 'src/other.ts': 'export const x = 1;\n' }, ['alpha', 'bravo', 'carol']);
+    repo = s.repo;
+    write(s.trees.alpha!, { 'src/api.ts': API.replace('id: string', 'id: number') });
+    write(s.trees.bravo!, { 'src/api.ts': API.replace('id: string', 'orderId: string') });
+    // carol touches the same file in another place: shared, but it merges cleanly
+    write(s.trees.carol!, { 'src/api.ts': `${API}export const VERSION = 2;\n`, 'HANDOFF.md': '# mine\n' });
+    const statusBefore = repo.git('-C', s.trees.alpha!, 'status', '--porcelain');
+
+    const report = await radarOf(repo).refresh(agentsOf(s.trees));
+    expect(report.skipped).toEqual([]);
+
+    expect(report.findings.filter((f) => f.kind === 'conflict')).toEqual([
+      { kind: 'conflict', agents: ['alpha', 'bravo'], files: ['src/api.ts'], detail: 'alpha and bravo would conflict in src/api.ts' },
+    ]);
+    expect(report.findings.filter((f) => f.kind === 'overlap').map((f) => [f.agents, f.files])).toEqual([
+      [['alpha', 'carol'], ['src/api.ts']],
+      [['bravo', 'carol'], ['src/api.ts']],
+    ]);
+    // the handoff is the supervisor's, never a conflict
+    expect(JSON.stringify(report)).not.toContain('HANDOFF.md');
+    // the agent's index and files are as they were
+    expect(repo.git('-C', s.trees.alpha!, 'status', '--porcelain')).toBe(statusBefore);
+    expect(repo.git('-C', s.trees.alpha!, 'diff', '--cached', '--name-only')).toBe('');
+    expect(readFileSync(join(s.trees.alpha!, 'src/api.ts'), 'utf8')).toContain('id: number');
+  });
+
+  it('predicts a conflict with the base branch once it moved under an agent', async () => {
+    const s = setup({ 'src/api.ts': API }, ['alpha']);
+    repo = s.repo;
+    write(s.trees.alpha!, { 'src/api.ts': API.replace('return 0', 'return 1') });
+    write(repo.dir, { 'src/api.ts': API.replace('return 0', 'return 2') });
+    repo.git('commit', '-q', '-am', 'landed elsewhere');
+    const report = await radarOf(repo).refresh(agentsOf(s.trees));
+    expect(report.skipped).toEqual([]);
+    expect(report.findings).toEqual([
+      { kind: 'conflict', agents: ['alpha', 'main'], files: ['src/api.ts'], base: true, detail: "alpha's work would conflict with main in src/api.ts" },
+    ]);
+  });
+
+  it('warns when an agent imports a file another agent changed: TypeScript, Python, Go', async () => {
+    const s = setup(
+      {
+        'src/api.ts': API,
+        'src/client.ts': "import { total } from './api.js';\nexport const t = total;\n",
+        'pkg/models.py': 'class Order: pass\n',
+        'pkg/views.py': 'from .models import Order\n',
+        'go.mod': 'module example.com/shop\n\ngo 1.22\n',
+        'orders/orders.go': 'package orders\n\nfunc Total() int { return 0 }\n',
+        'cmd/main.go': 'package main\n\nimport (\n\t"fmt"\n\t"example.com/shop/orders"\n)\n\nfunc main() { fmt.Println(orders.Total()) }\n',
+      },
+      ['alpha', 'bravo'],
+    );
+    repo = s.repo;
+    // alpha changes the contracts; bravo, without committing, edits files that use them
+    write(s.trees.alpha!, { 'src/api.ts': API.replace('id: string', 'id: number'), 'pkg/models.py': 'class Order:\n    id: int\n', 'orders/orders.go': 'package orders\n\nfunc Total(n int) int { return n }\n' });
+    repo.git('-C', s.trees.alpha!, 'commit', '-q', '-am', 'new contracts');
+    write(s.trees.bravo!, {
+      'src/client.ts': "import type { Order } from './api';\nimport { total } from './api.js';\nexport const t = (o: Order): number => total(o);\n",
+      'src/new.ts': "const api = require('./api');\n",
+      'pkg/views.py': 'from .models import Order\n\ndef show(o: Order): pass\n',
+      'cmd/main.go': 'package main\n\nimport (\n\t"fmt"\n\t"example.com/shop/orders"\n)\n\nfunc main() { fmt.Println(orders.Total()) }\n// v2\n',
+    });
+
+    const report = await radarOf(repo).refresh(agentsOf(s.trees));
+    expect(report.skipped).toEqual([]);
+    const contracts = report.findings.filter((f) => f.kind === 'contract');
+    expect(contracts.map((f) => ({ agents: f.agents, files: f.files }))).toEqual([
+      { agents: ['alpha', 'bravo'], files: ['orders/orders.go', 'cmd/main.go'] },
+      { agents: ['alpha', 'bravo'], files: ['pkg/models.py', 'pkg/views.py'] },
+      { agents: ['alpha', 'bravo'], files: ['src/api.ts', 'src/client.ts', 'src/new.ts'] },
+    ]);
+    expect(contracts[2]!.detail).toBe('bravo imports src/api.ts, changed by alpha (from src/client.ts, src/new.ts)');
+    expect(report.findings.filter((f) => f.kind !== 'contract')).toEqual([]);
+  });
+});
