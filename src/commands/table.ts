@@ -120,6 +120,47 @@ ${CONFIG_HELP}`,
     run: async (a) => (await import('./handoff.js')).compressCommand(a),
   },
   {
+    path: ['land'],
+    summary: "merge an agent's branch into base, with a message from its handoff",
+    usage: 'Usage: supervise land AGENT|--all [--squash] [--commit] [--dry-run] [-c FILE]',
+    help: `
+Merges the agent's branch into base in the main checkout: a merge commit (--no-ff) whose subject
+is the agent's task and whose body lists what its HANDOFF.md says it completed, its key
+decisions and what it decided against. The team HANDOFF.md only gains a "Landed:" line in
+Current State. Checked first, and refused (exit 1) naming the files: a conflict predicted
+against base's head (git merge-tree), a main checkout not on base, any staged or unstaged
+change to a tracked file there (other than the team handoff), untracked files the branch would
+overwrite, and uncommitted work in the agent's worktree (unless --commit). Nothing is deleted:
+\`supervise clean AGENT\` removes a landed agent's worktree and branch. A running supervisor
+learns of the landing at its next sync (m in the TUI lands and syncs).
+
+  --all               land every agent, each time picking the first in agents.yaml order that
+                      merges cleanly into the new head; stops at the first it cannot land
+  --squash            one squashed commit instead of a merge commit
+  --commit            commit the agent's uncommitted work first (its handoff left out)
+  --dry-run           say what it would do; change nothing
+${CONFIG_HELP}`,
+    options: { all: { type: 'boolean' }, squash: { type: 'boolean' }, commit: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    maxPositionals: 1,
+    run: async (a) => (await import('./land.js')).landCommand(a),
+  },
+  {
+    path: ['clean'],
+    summary: "remove a landed agent's worktree and branch",
+    usage: 'Usage: supervise clean AGENT [--dry-run] [-c FILE]',
+    help: `
+Removes the agent's worktree and its branch, only when everything in them is on base: refused
+(exit 1), naming what, while the agent runs, while its worktree has uncommitted changes other
+than the supervisor's own files, or while its branch has commits whose changes base lacks.
+A branch landed with --squash counts as on base.
+
+  --dry-run           say what it would remove; change nothing
+${CONFIG_HELP}`,
+    options: { 'dry-run': { type: 'boolean' } },
+    maxPositionals: 1,
+    run: async (a) => (await import('./clean.js')).cleanCommand(a),
+  },
+  {
     path: ['hook'],
     summary: "internal: called by an agent CLI's hooks inside a worktree",
     usage: 'Usage: supervise hook session-start|stop|notification|session-end --agent NAME',

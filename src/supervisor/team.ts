@@ -35,7 +35,8 @@ export function historyDir(root: string): string {
   return join(supervisorDir(root), 'history');
 }
 
-function lockPath(root: string): string {
+/** The lock every writer of the team handoff holds. */
+export function lockPath(root: string): string {
   return join(supervisorDir(root), 'handoff.lock');
 }
 
