@@ -35,6 +35,8 @@ const FLAGS = {
   demo: { type: 'bool', help: 'demo mode: a realistic ~30 s coding session' },
   speed: { type: 'number', arg: 'X', def: 1, help: 'demo pacing multiplier (2 = twice as fast)' },
   name: { type: 'value', arg: 'NAME', help: 'agent name (default: SUPERVISE_AGENT, else "fake")' },
+  'ignore-hup': { type: 'bool', help: 'ignore SIGHUP, as a process started under nohup does' },
+  silent: { type: 'bool', help: 'never write to the terminal (so a hung-up terminal never fails a write)' },
 };
 
 /** Claude Code flags that take one value; every other `--flag` is accepted and ignored. */
@@ -175,8 +177,9 @@ function fit(text, width) {
 }
 
 class Screen {
-  constructor(stream, color) {
+  constructor(stream, color, silent = false) {
     this.stream = stream;
+    this.silent = silent;
     this.p = makePaint(color);
     this.spinner = null;
     // A hung-up terminal turns writes into EIO errors; the agent must still run its SessionEnd hook.
@@ -186,6 +189,7 @@ class Screen {
     return Math.max(20, (this.stream.columns || 80) - 1);
   }
   raw(s) {
+    if (this.silent) return true;
     try {
       return this.stream.write(s);
     } catch {
@@ -977,6 +981,10 @@ function hardExit(code) {
 
 function installSignalHandlers(ctx) {
   for (const [signal, code] of [['SIGHUP', 129], ['SIGTERM', 143], ['SIGINT', 130]]) {
+    if (signal === 'SIGHUP' && ctx.opts['ignore-hup']) {
+      process.on(signal, () => ctx.recorder.event('signal', { signal, self: false, ignored: true }));
+      continue;
+    }
     process.on(signal, () => {
       // A hang-up brings SIGHUP from the kernel and again from the closing side: the same signal
       // twice is one request, while a different one (TERM after HUP) means "now".
@@ -992,7 +1000,7 @@ function installSignalHandlers(ctx) {
 function createContext(parsed, env) {
   const cwd = process.cwd();
   const color = !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-  const screen = new Screen(process.stdout, color);
+  const screen = new Screen(process.stdout, color, Boolean(parsed.fake.silent));
   const warn = (msg) => screen.line(screen.p.dim(`warning: ${msg}`));
   const { fake, claude } = parsed;
   const handoffFile = env.SUPERVISE_HANDOFF_FILE ? path.resolve(cwd, env.SUPERVISE_HANDOFF_FILE) : path.join(cwd, 'HANDOFF.md');

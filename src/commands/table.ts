@@ -175,6 +175,20 @@ the running supervisor and, for stop, enforces handoff.enforce.
     maxPositionals: 1,
     run: async (a) => (await import('./hook.js')).hookCommand(a),
   },
+  {
+    path: ['watch'],
+    summary: 'internal: ends the agents when the supervisor that started it dies',
+    usage: 'Usage: supervise watch --supervisor PID',
+    help: `
+Internal. The supervisor starts this with a pipe on standard input and sends it the pid of each
+agent it starts. When the pipe closes without a goodbye (the supervisor died, even by SIGKILL),
+it sends SIGHUP, SIGTERM, then SIGKILL to every process group of those agents, within 2 s.
+
+  --supervisor PID    the supervisor it watches (shown by ps; the pipe is what counts)`,
+    options: { supervisor: { type: 'string' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./watch.js')).watchCommand(a),
+  },
 ];
 
 /** Splits argv into the command it names and the rest; global options may come first. */

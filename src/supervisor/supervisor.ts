@@ -27,6 +27,7 @@ import { StateFile } from './stateFile.js';
 import { syncTeam, type SyncAgent } from './sync.js';
 import { readTeamText, type TeamContext } from './team.js';
 import { buildHandoffView, type HandoffView } from './view.js';
+import { OrphanWatcher } from './watcher.js';
 
 export type { HandoffView } from './view.js';
 export type { SyncSummary } from './nudge.js';
@@ -61,6 +62,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   private readonly stateFile: StateFile;
   private readonly team: TeamContext;
   private shuttingDown?: Promise<void>;
+  private watcher?: OrphanWatcher;
 
   private constructor(
     private readonly opts: SupervisorOptions,
@@ -98,6 +100,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
 
   /** Worktrees (all or nothing), injection, then every agent's PTY. */
   async start(): Promise<void> {
+    this.watcher ??= OrphanWatcher.start(this.opts.nodePath, this.opts.cliPath).follow(this);
     const { loaded } = this.opts;
     const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
     await this.git.ensureWorktrees(specs, this.baseCommit, ownFiles(loaded.config.handoff.file));
@@ -201,6 +204,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       );
       await this.stateFile.save(this.agents());
       await this.channel?.close();
+      this.watcher?.close();
       for (const run of this.runs.values()) {
         run.quiet?.disarm();
         run.session?.dispose();

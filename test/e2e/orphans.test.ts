@@ -1,0 +1,108 @@
+/**
+ * No orphans, whatever kills the supervisor (SPEC §4.8, §9): the orphan watcher ends every agent's
+ * process groups even when an agent ignores SIGHUP and never writes to its terminal, so the
+ * terminal's hang-up alone would not end it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, CLI, makeTeam, startHeadless, waitForRecord, type Team } from '../helpers/headless.js';
+import { waitFor } from '../helpers/wait.js';
+
+const teams: Team[] = [];
+const leftovers: number[] = [];
+afterEach(() => {
+  for (const pid of leftovers.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const t of teams.splice(0)) t.cleanup();
+});
+
+function team(yaml: string): Team {
+  const t = makeTeam(yaml);
+  teams.push(t);
+  return t;
+}
+
+/** Two long-running agents: one ordinary, one that ignores SIGHUP and never writes a byte. */
+function stubbornTeam(): Team {
+  return team(`version: 1
+project: Orphans
+handoff: { enforce: off }
+agents:
+  - name: plain
+    task: Work for a long time
+    preset: custom
+    command: [FAKE, --fake-record, SCRATCH/plain.json, --fake-work, "600000"]
+  - name: stubborn
+    task: Work for a long time, deaf to hang-ups
+    preset: custom
+    command: [FAKE, --fake-record, SCRATCH/stubborn.json, --fake-work, "600000", --fake-ignore-hup, --fake-silent]
+`);
+}
+
+/** Pids of the orphan watchers started by the supervisor `supervisorPid`. */
+function watchers(supervisorPid: number): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv.includes(CLI) && argv.includes('watch') && argv.includes(String(supervisorPid)) && alive(Number(name))) found.push(Number(name));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return found;
+}
+
+async function agentPids(t: Team, names: string[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const n of names) pids.push((await waitForRecord(t, n)).pid as number);
+  leftovers.push(...pids);
+  return pids;
+}
+
+describe('a supervisor killed with SIGKILL', () => {
+  it('leaves no agent behind, not even one that ignores SIGHUP and never writes', async () => {
+    const t = stubbornTeam();
+    const run = startHeadless(t);
+    const pids = await agentPids(t, ['plain', 'stubborn']);
+    await waitFor(() => watchers(run.child.pid!).length === 1, { message: 'the orphan watcher' });
+    const watcher = watchers(run.child.pid!)[0]!;
+    leftovers.push(watcher);
+    expect(pids.every(alive)).toBe(true);
+
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await waitFor(() => pids.every((p) => !alive(p)), { timeout: 5000, message: () => `orphans: ${pids.filter(alive).join(', ')}` });
+    // Its job done, the watcher ends too.
+    await waitFor(() => !alive(watcher), { timeout: 5000, message: 'the watcher to exit' });
+  });
+});
+
+describe('a clean shutdown', () => {
+  it('leaves no watcher process', async () => {
+    const t = team(`version: 1
+project: Orphans
+handoff: { enforce: off }
+agents:
+  - name: quick
+    task: Work briefly
+    preset: custom
+    command: [FAKE, --fake-work, "200"]
+`);
+    const run = startHeadless(t);
+    let seen: number[] = [];
+    // The watcher starts before the first agent; remember it while the supervisor runs.
+    const exited = run.exited.then((e) => e);
+    await waitFor(() => (seen = watchers(run.child.pid!)).length > 0 || run.child.exitCode !== null, { message: 'the watcher or the end' });
+    leftovers.push(...seen);
+    const { code } = await exited;
+    expect(code, run.stderr).toBe(0);
+    await waitFor(() => seen.every((p) => !alive(p)) && watchers(run.child.pid!).length === 0, { timeout: 5000, message: 'the watcher to exit' });
+  });
+});
