@@ -3,12 +3,14 @@
  * agents share without conflict, contract warnings across TS, Python and Go imports, and the base
  * branch moving under an agent — with the agents' own index and files left as they were.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitRunner } from '../../src/git/run.js';
 import { Radar } from '../../src/radar/radar.js';
 import { ownFiles } from '../../src/supervisor/ownFiles.js';
+import { CLI, makeTeam, type Team } from '../helpers/headless.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
 
 let repo: TempRepo | undefined;
@@ -118,5 +120,55 @@ describe('conflict radar', () => {
     ]);
     expect(contracts[2]!.detail).toBe('bravo imports src/api.ts, changed by alpha (from src/client.ts, src/new.ts)');
     expect(report.findings.filter((f) => f.kind !== 'contract')).toEqual([]);
+  });
+});
+
+describe('supervise conflicts', () => {
+  let team: Team | undefined;
+  afterEach(() => {
+    team?.cleanup();
+    team = undefined;
+  });
+
+  const run = (t: Team, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'conflicts', ...args], { cwd: t.repo.dir, env: t.env, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('prints the radar as JSON, exit 1 while there is something and 0 once there is nothing, with no supervisor running', () => {
+    team = makeTeam(`version: 1
+project: Shop
+agents:
+  - { name: alpha, task: Change the API, preset: custom, command: [FAKE] }
+  - { name: bravo, task: Use the API, preset: custom, command: [FAKE] }
+  - { name: carol, task: Not started, preset: custom, command: [FAKE] }
+`);
+    const t = team;
+    write(t.repo.dir, { 'src/api.ts': API, 'src/client.ts': "import { total } from './api.js';\n" });
+    t.repo.git('add', '-A');
+    t.repo.git('commit', '-q', '-m', 'api');
+    const trees: Record<string, string> = {};
+    for (const name of ['alpha', 'bravo']) {
+      trees[name] = join(t.repo.dir, '.supervise', 'worktrees', name);
+      t.repo.git('worktree', 'add', '-q', '-b', `agent/${name}`, trees[name]!);
+    }
+    expect(run(t, '--json')).toMatchObject({ code: 0, stdout: '[]\n' });
+
+    write(trees.alpha!, { 'src/api.ts': API.replace('id: string', 'id: number') });
+    write(trees.bravo!, { 'src/api.ts': API.replace('id: string', 'key: string'), 'src/client.ts': "import { total } from './api.js';\nexport const t = total;\n" });
+    const r = run(t, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([{ kind: 'conflict', agents: ['alpha', 'bravo'], files: ['src/api.ts'], detail: 'alpha and bravo would conflict in src/api.ts' }]);
+    expect(r.stderr).toContain('no worktree yet for carol');
+
+    // bravo drops its edit of the API: what is left is the contract
+    write(trees.bravo!, { 'src/api.ts': API });
+    const c = run(t, '--json');
+    expect(c.code).toBe(1);
+    expect(JSON.parse(c.stdout)).toEqual([{ kind: 'contract', agents: ['alpha', 'bravo'], files: ['src/api.ts', 'src/client.ts'], detail: 'bravo imports src/api.ts, changed by alpha (from src/client.ts)' }]);
+    expect(run(t)).toMatchObject({ code: 1, stdout: '⚠ bravo imports src/api.ts, changed by alpha (from src/client.ts)\n' });
+
+    write(trees.bravo!, { 'src/client.ts': "import { total } from './api.js';\n" });
+    expect(run(t)).toMatchObject({ code: 0, stdout: '✓ no conflicts predicted between 2 agents and main\n' });
   });
 });
