@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.js';
 import { SuperviseError } from '../errors.js';
 import { GitRunner } from '../git/run.js';
 import { packageRoot } from '../paths.js';
+import { claimRepository } from '../supervisor/lock.js';
 import { paint } from './io.js';
 import type { CommandArgs } from './table.js';
 
@@ -139,6 +140,7 @@ export async function demoCommand({ values, io }: CommandArgs): Promise<number> 
   try {
     await createDemoRepo(dir, process.execPath, join(packageRoot(), 'test', 'fake-agent.mjs'));
     const loaded = await loadConfig(join(dir, 'agents.yaml'));
+    claimRepository(loaded.root, (text) => io.err(`supervise: ${text}`));
     const { runTui } = await import('../ui/runTui.js');
     return await runTui(loaded, io);
   } finally {

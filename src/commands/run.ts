@@ -3,6 +3,7 @@ import { SuperviseError } from '../errors.js';
 import { configFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { runHeadless } from '../supervisor/headless.js';
+import { claimRepository } from '../supervisor/lock.js';
 import type { CommandArgs } from './table.js';
 
 export async function runCommand({ values, io }: CommandArgs): Promise<number> {
@@ -13,6 +14,7 @@ export async function runCommand({ values, io }: CommandArgs): Promise<number> {
     throw new SuperviseError('UsageError', 'the TUI needs a terminal, and standard output or input is not one.', {}, 'Run `supervise --headless` (add --json for NDJSON) to run the agents without it.');
   }
   const loaded = await loadConfig(await configFile(io.cwd, values.config as string | undefined));
+  claimRepository(loaded.root, (text) => io.err(`supervise: ${text}`));
   if (values.headless) return runHeadless(loaded, io, { json: Boolean(values.json) });
   const { runTui } = await import('../ui/runTui.js');
   return runTui(loaded, io);

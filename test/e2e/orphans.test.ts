@@ -1,9 +1,10 @@
 /**
  * No orphans, whatever kills the supervisor (SPEC §4.8, §9): the orphan watcher ends every agent's
  * process groups even when an agent ignores SIGHUP and never writes to its terminal, so the
- * terminal's hang-up alone would not end it.
+ * terminal's hang-up alone would not end it. And one supervisor per repository.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, CLI, makeTeam, startHeadless, waitForRecord, type Team } from '../helpers/headless.js';
 import { waitFor } from '../helpers/wait.js';
@@ -104,5 +105,50 @@ agents:
     const { code } = await exited;
     expect(code, run.stderr).toBe(0);
     await waitFor(() => seen.every((p) => !alive(p)) && watchers(run.child.pid!).length === 0, { timeout: 5000, message: 'the watcher to exit' });
+  });
+});
+
+describe('two supervisors in one repository', () => {
+  it('the second refuses with the pid of the first and creates nothing; after a SIGKILL the next one recovers', async () => {
+    const t = team(`version: 1
+project: Orphans
+handoff: { enforce: off }
+agents:
+  - name: long
+    task: Work for a long time
+    preset: custom
+    command: [FAKE, --fake-record, SCRATCH/long.json, --fake-work, "600000"]
+`);
+    const first = startHeadless(t);
+    const [pid] = await agentPids(t, ['long']);
+    const lock = join(t.repo.dir, '.supervise', 'supervisor.lock');
+    expect(existsSync(lock)).toBe(true);
+    const listing = () => readdirSync(t.repo.dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('.git/')).sort();
+    const before = listing();
+    const lockBefore = readFileSync(lock, 'utf8');
+
+    const second = startHeadless(t);
+    const { code } = await second.exited;
+    expect(code).toBe(2);
+    expect(second.stderr).toContain(`pid ${first.child.pid}`);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stdout).toBe('');
+    expect(listing()).toEqual(before);
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
+    expect(alive(pid!)).toBe(true);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await waitFor(() => !alive(pid!), { timeout: 5000, message: 'the first agent to go' });
+    expect(existsSync(lock)).toBe(true); // a SIGKILL leaves it behind
+
+    const third = startHeadless(t);
+    leftovers.push(third.child.pid!);
+    await waitFor(() => /recover|taking over/i.test(third.stderr), { message: () => `a recovery notice; stderr: ${third.stderr}` });
+    expect(third.stderr).toContain(`pid ${first.child.pid}`);
+    await waitFor(() => third.lines().some((l) => l.agent === 'long' && l.status === 'working'), { message: 'the agent to run again' });
+    third.child.kill('SIGTERM');
+    await third.exited;
+    expect(existsSync(lock)).toBe(false);
   });
 });
