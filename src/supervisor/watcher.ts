@@ -13,6 +13,8 @@ import { closeSync, readdirSync, readlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { isFinal } from '../agents/status.js';
+import type { AgentState } from './agentState.js';
 import { procTable, readProc } from './procfs.js';
 
 export interface ReapOptions {
@@ -60,9 +62,11 @@ export class OrphanWatcher {
    * one that goes (the agent exited, or was restarted under a new pid) is removed. Status events
    * are emitted synchronously as a session starts and ends, so nothing runs unwatched.
    */
-  follow(source: { on(event: 'status', cb: (a: { name: string; pid?: number }) => void): unknown }): this {
+  follow(source: { on(event: 'status', cb: (a: Pick<AgentState, 'name' | 'pid' | 'status'>) => void): unknown }): this {
     const pids = new Map<string, number>();
-    source.on('status', ({ name, pid }) => {
+    source.on('status', ({ name, status, pid: reported }) => {
+      // A finished agent runs nothing, whatever pid an earlier run left in its state.
+      const pid = isFinal(status) ? undefined : reported;
       const before = pids.get(name);
       if (before === pid) return;
       if (before !== undefined) this.remove(before);
