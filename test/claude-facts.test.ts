@@ -32,7 +32,9 @@ async function closedPort(): Promise<number> {
 }
 
 const HANDOFF = '# Handoff\n\n## Current State\nAll tasks finished.\n';
-const IDLE_FOOTER = '? for shortcuts';
+// Auto mode is the default permission mode: the footer names it, and adds "· esc to interrupt"
+// while the model works, so idle is the footer line ending right after the mode.
+const IDLE_FOOTER = /⏵⏵ auto mode on \(shift\+tab to cycle\) *(\n|$)/;
 
 describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${skipped ? ` (SKIPPED: ${skipped})` : ''}`, () => {
   let sb: ClaudeSandbox;
@@ -91,17 +93,15 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     expect(Array.isArray(req.system)).toBe(true);
     expect(req.stream).toBe(true);
     expect(lastUserText(req)).toContain('Build the parser');
-    // The side request (session title) has no tools and asks for JSON; it never reaches the script.
-    await waitFor(() => api.requests.some((r) => r.kind === 'auxiliary'), 'a title request');
-    expect(api.requests.find((r) => r.kind === 'probe')).toMatchObject({ method: 'HEAD', path: '/' });
-    expect(api.exhausted).toBe(0);
-    // The idle screen: the reply, then the empty prompt box between two rules (the prompt is
-    // "❯" and a no-break space), then the footer.
-    const screen = await s.waitForScreen(/Hello from the stand-in\.[\s\S]*\n─{20,}\n❯\u00a0 *\n─{20,}\n {2}\? for shortcuts/);
+    // The idle screen: the reply, then the empty prompt between two rules, then the footer. No
+    // side request (session title, HEAD probe) is sent any more: only main-loop requests.
+    const screen = await s.waitForScreen(/Hello from the stand-in\.[\s\S]*\n─{20,}\n❯[\u00a0 ]*\n─{20,}\n {2}⏵⏵ auto mode on/);
     expect(screen).toContain(`Claude Code v${CLAUDE_VERSION}`);
+    expect(api.requests.map((r) => r.kind)).toEqual(['main']);
+    expect(api.exhausted).toBe(0);
   });
 
-  test('the footer says "esc to interrupt" while the model works and "? for shortcuts" when idle', async () => {
+  test('the footer says "esc to interrupt" while the model works, and only names the mode when idle', async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     const api = await serve([{ text: 'Slow answer.', until: held }]);
@@ -110,7 +110,7 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     const working = await s.waitForScreen('esc to interrupt');
     expect(working).not.toContain(IDLE_FOOTER);
     release();
-    const idle = await s.waitForScreen(/Slow answer\.[\s\S]*\? for shortcuts/);
+    const idle = await s.waitForScreen(new RegExp(`Slow answer\\.[\\s\\S]*${IDLE_FOOTER.source}`));
     expect(idle).not.toContain('esc to interrupt');
   });
 
@@ -137,7 +137,7 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     expect(start).toMatchObject({ hook_event_name: 'SessionStart', source: 'startup', cwd: sb.repo });
     expect(start!.session_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(String(start!.transcript_path)).toContain(join(sb.home, '.claude', 'projects'));
-    expect(prompt).toMatchObject({ prompt: 'Say hello', session_id: start!.session_id, permission_mode: 'default' });
+    expect(prompt).toMatchObject({ prompt: 'Say hello', session_id: start!.session_id, permission_mode: 'auto' });
     expect(stop).toMatchObject({ stop_hook_active: false, last_assistant_message: 'Done here.', session_id: start!.session_id });
     // SessionStart's additionalContext comes back as a system-role message inside `messages`.
     const system = api.mainRequests[0]!.messages.filter((m) => m.role === 'system');
@@ -184,7 +184,9 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     await waitFor(async () => (await events('Stop')).length >= 2, 'a second Stop');
     const stops = await events('Stop');
     expect(stops.map((e) => e.stop_hook_active)).toEqual([false, true]);
-    expect(lastUserText(api.mainRequests[1]!)).toBe('Stop hook feedback:\nHANDOFF.md was not updated.');
+    // The feedback comes wrapped in a <system-reminder> that says it is a hook's, not the user's.
+    const feedback = lastUserText(api.mainRequests[1]!);
+    expect(feedback).toMatch(/^<system-reminder>\n[\s\S]*output of a hook[\s\S]*\nStop hook feedback:\nHANDOFF\.md was not updated\.\n<\/system-reminder>$/);
     // Edit(HANDOFF.md) let the Write through without a permission prompt.
     expect(await readFile(handoffPath, 'utf8')).toBe(HANDOFF);
     expect(lastUserText(api.mainRequests[2]!)).toContain('File created successfully');
@@ -196,7 +198,8 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     await sb.writeSettings({ hooks, permissions: { allow: ['Write(HANDOFF.md)', 'Write(./HANDOFF.md)'] } });
     const handoffPath = join(sb.repo, 'HANDOFF.md');
     await serve([{ toolUse: { name: 'Write', input: { file_path: handoffPath, content: HANDOFF } } }, { text: 'Written.' }]);
-    const s = launch(['Write the handoff']);
+    // In auto mode (the default) the Write goes through; a user in the default mode gets the prompt.
+    const s = launch(['--permission-mode', 'default', 'Write the handoff']);
     const screen = await s.waitForScreen(/Do you want to create HANDOFF\.md\?[\s\S]*❯ 1\. Yes/);
     expect(screen).toContain('Esc to cancel');
     expect(await sb.waitForHook('PermissionRequest')).toMatchObject({ tool_name: 'Write', tool_input: { file_path: handoffPath } });
@@ -209,17 +212,15 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     expect(order).toEqual(['UserPromptSubmit', 'PermissionRequest', 'Notification', 'PostToolUse', 'Stop']);
   }, 60_000);
 
-  test('an existing HANDOFF.md must be Read before a Write replaces it', async () => {
+  test('an existing HANDOFF.md is replaced by a Write without a Read first', async () => {
     await sb.writeSettings({ permissions: { allow: ['Edit(HANDOFF.md)'] } });
     const handoffPath = join(sb.repo, 'HANDOFF.md');
     await writeFile(handoffPath, '# Old handoff\n');
     const write: Reply = { toolUse: { name: 'Write', input: { file_path: handoffPath, content: HANDOFF } } };
-    const api = await serve([write, { toolUse: { name: 'Read', input: { file_path: handoffPath } } }, write, { text: 'Replaced.' }]);
+    const api = await serve([write, { text: 'Replaced.' }]);
     launch(['Update the handoff']);
-    await api.waitForMain(4);
-    expect(lastUserText(api.mainRequests[1]!)).toContain('File has not been read yet. Read it first before writing to it.');
-    expect(lastUserText(api.mainRequests[2]!)).toContain('# Old handoff');
-    expect(lastUserText(api.mainRequests[3]!)).toContain('has been updated successfully');
+    await api.waitForMain(2);
+    expect(lastUserText(api.mainRequests[1]!)).toContain('has been updated successfully');
     expect(await readFile(handoffPath, 'utf8')).toBe(HANDOFF);
   });
 
@@ -241,13 +242,15 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
     first.kill('SIGHUP');
     await first.exited;
     const id = String(start.session_id);
+    // --append-system-prompt is dropped on --resume: the supervisor's SessionStart hook re-injects
+    // the team handoff as additionalContext (source "resume") instead.
     const second = launch(['--resume', id, '--append-system-prompt', 'RESUMED-BRIEF', 'Second task']);
     expect(await showing(second, sb.waitForHook('SessionStart', (e) => e.source === 'resume'))).toMatchObject({ session_id: id });
     await api.waitForMain(2);
     const req = api.mainRequests[1]!;
     expect(JSON.stringify(req.messages)).toContain('Answer 0.');
     expect(lastUserText(req)).toBe('Second task');
-    expect(systemText(req)).toContain('RESUMED-BRIEF');
+    expect(JSON.stringify(req)).not.toContain('RESUMED-BRIEF');
   });
 
   describe('trust', () => {
@@ -279,7 +282,8 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
       await serve([{ text: 'Trusted.' }]);
       const s = launch(['Hi'], { cwd });
       const screen = await s.waitForScreen('Quick safety check: Is this a project you created or one you trust?');
-      expect(screen).toContain('1. Yes, I trust this folder');
+      // "No, exit" is the default choice now.
+      expect(screen).toMatch(/❯ No, exit\s+Yes, I trust this folder/);
       expect(await sb.hookEvents()).toEqual([]);
       expect(standin!.mainRequests).toEqual([]);
     });
@@ -299,7 +303,7 @@ describe.skipIf(skipped !== undefined)(`Claude Code ${CLAUDE_VERSION} facts${ski
   describe('without a reachable API', () => {
     test('an onboarded CLI starts anyway and retries the request', async () => {
       const s = launch(['Hi'], { env: sb.env(`http://127.0.0.1:${await closedPort()}`) });
-      await s.waitForScreen(/Unable to connect to API \(ConnectionRefused\)[\s\S]*attempt [2-9]\/10/);
+      await s.waitForScreen(/Connection refused — a firewall or proxy may be blocking it \(ECONNREFUSED\)[\s\S]*attempt [2-9]\/10/);
       expect(s.exitStatus).toBeUndefined();
       expect(s.screen()).not.toContain('Unable to connect to Anthropic services');
     });

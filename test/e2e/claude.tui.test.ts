@@ -99,12 +99,14 @@ agents:
     // The first reply is held back: the agent is working on its task.
     await tmux.until((s) => /1 ● coder\s+working/.test(s), 'coder working');
     const banner = await tmux.until((s) => s.includes(`Claude Code v${CLAUDE_VERSION}`), 'the Claude Code banner in the pane');
-    expect(banner).toMatch(/╭─+ Claude Code v/);
+    // The banner (an animated logo beside name, version, model and folder) names the worktree.
+    expect(banner).toContain('.supervise/worktrees/coder');
     firstTurn.open();
     const idle = await tmux.until((s) => /1 ○ coder\s+idle/.test(s), 'coder idle after its turn', 30_000);
     expect(idle).toContain('The health check is in.');
-    // Claude's own input box: a rule of ─, the ❯ prompt, another rule, inside the pane's frame.
-    const box = await tmux.until((s) => /│─{20,}[^\n]*\n[^\n]*│❯[^\n]*\n[^\n]*│─{20,}[^\n]*\n[^\n]*│ {2}\? for shortcuts/.test(s), 'the prompt box and its footer');
+    // Claude's own input box: a rule of ─, the ❯ prompt, another rule, then the footer naming the
+    // permission mode (auto by default), inside the pane's frame.
+    const box = await tmux.until((s) => /│─{20,}[^\n]*\n[^\n]*│❯[^\n]*\n[^\n]*│─{20,}[^\n]*\n[^\n]*│ {2}⏵⏵ auto mode on/.test(s), 'the prompt box and its footer');
     expect(box).toMatch(/1 ○ coder\s+idle/);
     expect(readFileSync(handoffPath, 'utf8')).toContain(DONE_ITEM);
   });
