@@ -10,6 +10,7 @@ import { clockRows } from './clock.js';
 import type { PaneSpec, TextRow } from './compositor/index.js';
 import type { Command, Keymap } from './keys/keymap.js';
 import { InputRouter, type RouterTarget, type RouterView } from './keys/router.js';
+import { LandingActions, type LandingFactory } from './landing.js';
 import { agentSizes, hasTerminal, visibleSlots } from './panes.js';
 import { nextElapsedChange } from './state/format.js';
 import { isLive, selectedAgent } from './state/reducer.js';
@@ -34,6 +35,8 @@ export interface ControllerDeps {
   /** The user confirmed quitting, or asked while nothing runs. */
   onQuit(): void;
   now?: () => number;
+  /** Where the diff view and landing come from (default: src/land/ on the supervisor's config). */
+  landing?: LandingFactory;
 }
 
 const MESSAGE_MS = { info: 4000, warn: 8000, error: 8000 } as const;
@@ -56,10 +59,12 @@ export class TuiController {
   private readonly now: () => number;
   private readonly screenIds = new WeakMap<object, number>();
   private nextScreenId = 1;
+  private readonly landing: LandingActions;
 
   constructor(private readonly deps: ControllerDeps) {
     this.router = new InputRouter(deps.keymap);
     this.now = deps.now ?? Date.now;
+    this.landing = new LandingActions({ store: deps.store, supervisor: () => this.sup, message: (t, l) => this.message(t, l), factory: deps.landing });
     this.prev = deps.store.getState();
     this.unsubscribe = deps.store.subscribe(() => this.afterChange());
     this.syncOutside(this.prev, true);
@@ -146,6 +151,7 @@ export class TuiController {
         dialog: s.dialog?.kind,
         attached: s.attached,
         handoff: s.handoff !== undefined,
+        diff: s.diff !== undefined,
         agentPaste: Boolean(a && this.sup?.session(a.name)?.screen.modes.bracketedPasteMode),
       };
     },
@@ -164,7 +170,13 @@ export class TuiController {
     const agent = selectedAgent(state);
     switch (command) {
       case 'select':
-        return dispatch({ type: 'select', index: arg ?? 0 });
+        dispatch({ type: 'select', index: arg ?? 0 });
+        if (state.diff && store.getState().selected !== state.selected) this.landing.openDiff();
+        return;
+      case 'diff':
+        return this.landing.toggleDiff();
+      case 'land':
+        return this.landing.askLand();
       case 'next':
         return dispatch({ type: 'move', delta: 1 });
       case 'prev':
@@ -185,6 +197,7 @@ export class TuiController {
         return this.loadHandoff();
       case 'back':
         if (state.dialog) return dispatch({ type: 'closeDialog' });
+        if (state.diff) return dispatch({ type: 'closeDiff' });
         return dispatch({ type: 'closeHandoff' });
       case 'sync':
         return this.sync();
@@ -205,17 +218,18 @@ export class TuiController {
       case 'yes':
         dispatch({ type: 'closeDialog' });
         if (state.dialog?.kind === 'agent') return this.act(state.dialog.action, state.dialog.agent);
+        if (state.dialog?.kind === 'land') return this.landing.confirm(state.dialog);
         return this.deps.onQuit();
       case 'no':
         return dispatch({ type: 'closeDialog' });
       case 'pageUp':
       case 'pageDown':
+        if (state.diff) return dispatch({ type: 'diffScroll', delta: (command === 'pageUp' ? -1 : 1) * this.handoffPage() });
         if (state.handoff) return dispatch({ type: 'handoffScroll', delta: (command === 'pageUp' ? -1 : 1) * this.handoffPage() });
         return this.scrollPane(command === 'pageUp' ? -1 : 1);
       case 'lineUp':
-        return dispatch({ type: 'handoffScroll', delta: -1 });
       case 'lineDown':
-        return dispatch({ type: 'handoffScroll', delta: 1 });
+        return dispatch({ type: state.diff ? 'diffScroll' : 'handoffScroll', delta: command === 'lineUp' ? -1 : 1 });
       case 'bottom':
         if (agent) this.followOutput(agent.name);
         return;

@@ -2,6 +2,7 @@
  * What the TUI needs from the supervisor: the Supervisor class satisfies it, and tests pass a
  * fake of the same shape instead of running agents.
  */
+import type { LoadedConfig } from '../config/types.js';
 import type { AgentState } from '../supervisor/agentState.js';
 import type { HandoffView, SupervisorEvents, SyncSummary } from '../supervisor/supervisor.js';
 import type { Disposable } from '../session/events.js';
@@ -24,6 +25,8 @@ export interface TuiSupervisor {
   restartAgent(name: string): Promise<void>;
   sync(): Promise<SyncSummary>;
   handoffView(): Promise<HandoffView>;
+  /** agents.yaml as loaded: the diff view and landing (src/land/) work from it. */
+  readonly config: LoadedConfig;
   shutdown(): Promise<void>;
   on<K extends keyof SupervisorEvents>(event: K, listener: (value: SupervisorEvents[K]) => void): Disposable;
 }

@@ -12,6 +12,8 @@ import { selectedAgent } from '../state/reducer.js';
 import type { Store } from '../state/store.js';
 import type { AppState } from '../state/types.js';
 import { ConfirmDialog, confirmText } from './ConfirmDialog.js';
+import { DiffView } from './DiffView.js';
+import { LandDialog } from './LandDialog.js';
 import { HandoffView } from './HandoffView.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { KeyBar } from './KeyBar.js';
@@ -30,6 +32,7 @@ export interface AppProps {
 export function barContext(state: AppState): BarContext {
   if (state.dialog) return dialogScope(state.dialog.kind);
   if (state.attached) return 'attached';
+  if (state.diff) return 'diff';
   if (state.handoff) return 'handoff';
   return 'panes';
 }
@@ -37,8 +40,10 @@ export function barContext(state: AppState): BarContext {
 function PaneArea({ state, keymap }: { state: AppState; keymap: Keymap }) {
   const { paneArea } = computeLayout(state.cols, state.rows);
   const { width, height } = paneArea;
+  if (state.dialog?.kind === 'land') return <LandDialog dialog={state.dialog} width={width} height={height} color={state.color} />;
   if (state.dialog && state.dialog.kind !== 'help') return <ConfirmDialog {...confirmText(state.dialog)} width={width} height={height} color={state.color} />;
   if (state.dialog?.kind === 'help') return <HelpOverlay keymap={keymap} width={width} height={height} color={state.color} />;
+  if (state.diff) return <DiffView panel={state.diff} cols={state.cols} rows={state.rows} width={width} height={height} color={state.color} />;
   if (state.handoff) {
     return <HandoffView panel={state.handoff} agents={state.agents} cols={state.cols} rows={state.rows} width={width} height={height} color={state.color} />;
   }

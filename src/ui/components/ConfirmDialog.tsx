@@ -17,7 +17,7 @@ export function quitQuestion(running: number): string {
 }
 
 /** The question and its detail line for a yes/no dialog. */
-export function confirmText(dialog: Exclude<Dialog, { kind: 'help' }>): { question: string; detail: string } {
+export function confirmText(dialog: Exclude<Dialog, { kind: 'help' } | { kind: 'land' }>): { question: string; detail: string } {
   if (dialog.kind === 'quit') return { question: quitQuestion(dialog.running), detail: 'their handoffs are captured before they stop' };
   const { action, agent } = dialog;
   return action === 'restart'

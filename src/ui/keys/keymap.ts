@@ -26,6 +26,8 @@ export const COMMANDS = [
   'back',
   'yes',
   'no',
+  'diff',
+  'land',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -34,14 +36,15 @@ export type Command = (typeof COMMANDS)[number];
  * `panes` and `handoff` are the focused views; `attached` holds only the way out; `confirm` (quit),
  * `confirmAgent` (restart or stop a running agent) and `help` are dialogs.
  */
-export type Scope = 'global' | 'panes' | 'handoff' | 'attached' | 'confirm' | 'confirmAgent' | 'help';
+export type Scope = 'global' | 'panes' | 'handoff' | 'diff' | 'attached' | 'confirm' | 'confirmAgent' | 'help';
 
 /** The dialogs the router knows, by kind. */
-export type DialogKind = 'quit' | 'agent' | 'help';
+export type DialogKind = 'quit' | 'agent' | 'land' | 'help';
 
 /** The scope whose keys an open dialog takes. */
 export function dialogScope(kind: DialogKind): 'confirm' | 'confirmAgent' | 'help' {
-  return kind === 'quit' ? 'confirm' : kind === 'agent' ? 'confirmAgent' : 'help';
+  // Landing, like restarting a running agent, goes ahead on y only.
+  return kind === 'quit' ? 'confirm' : kind === 'agent' || kind === 'land' ? 'confirmAgent' : 'help';
 }
 
 export interface Binding {
@@ -64,6 +67,8 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'attached', command: 'detach', keys: ['ctrl-]'], help: 'detach from the agent', bar: { label: 'detach', priority: 4 } },
   { scope: 'global', command: 'grid', keys: ['g'], help: 'all agents tiled, or the selected one', bar: { label: 'grid', priority: 3 } },
   { scope: 'global', command: 'handoff', keys: ['h'], help: 'the merged team handoff (h or esc to leave)', bar: { label: 'handoff', priority: 6 } },
+  { scope: 'global', command: 'diff', keys: ['d'], help: "the selected agent's changes against base, with its commits (q or esc to leave)" },
+  { scope: 'global', command: 'land', keys: ['m'], help: "land: merge the selected agent's branch into base (shows the diff stat and any conflict, asks first), then sync" },
   { scope: 'global', command: 'sync', keys: ['s'], help: "sync: merge every agent's handoff and hand it to all", bar: { label: 'sync', priority: 5 } },
   { scope: 'global', command: 'restart', keys: ['r'], help: 'restart the selected agent with a fresh handoff (asks first while it runs)', bar: { label: 'restart', priority: 2 } },
   { scope: 'global', command: 'stop', keys: ['x'], help: 'stop the selected agent (asks first)', bar: { label: 'stop', priority: 1 } },
@@ -81,6 +86,11 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'handoff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
   { scope: 'handoff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
   { scope: 'handoff', command: 'back', keys: ['esc'], help: 'back to the panes', bar: { label: 'back', keys: 'h/esc', priority: 9 } },
+  { scope: 'diff', command: 'lineDown', keys: ['j', 'down'], help: 'scroll down a line', bar: { label: 'scroll', keys: 'j/k', priority: 3 } },
+  { scope: 'diff', command: 'lineUp', keys: ['k', 'up'], help: 'scroll up a line' },
+  { scope: 'diff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
+  { scope: 'diff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
+  { scope: 'diff', command: 'back', keys: ['q', 'esc', 'd'], help: 'back to the panes', bar: { label: 'back', keys: 'q/esc', priority: 9 } },
   { scope: 'confirm', command: 'yes', keys: ['y', 'Y', 'ctrl-c'], help: 'yes', bar: { label: 'yes', priority: 2 } },
   { scope: 'confirm', command: 'no', keys: ['n', 'N', 'esc', 'q'], help: 'no', bar: { label: 'no', priority: 2 } },
   // Only y acts on a running agent; ctrl-c backs out here, it never confirms a restart or a stop.
@@ -124,12 +134,13 @@ export function createKeymap(overrides: KeyOverrides = {}): Keymap {
 }
 
 /** The key bar's contexts: what the user can do right now. */
-export type BarContext = 'panes' | 'attached' | 'handoff' | 'confirm' | 'confirmAgent' | 'help';
+export type BarContext = 'panes' | 'attached' | 'handoff' | 'diff' | 'confirm' | 'confirmAgent' | 'help';
 
 const BAR_SCOPES: Record<BarContext, Scope[]> = {
   panes: ['global', 'panes', 'attached'],
   attached: ['attached'],
   handoff: ['handoff', 'global'],
+  diff: ['diff'],
   confirm: ['confirm'],
   confirmAgent: ['confirmAgent'],
   help: ['help'],

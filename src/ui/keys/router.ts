@@ -12,6 +12,8 @@ export interface RouterView {
   attached: boolean;
   /** The handoff view is the focused view (else the panes). */
   handoff: boolean;
+  /** The diff view is open: its keys come before the global ones (q closes it, not the app). */
+  diff?: boolean;
   /** The attached agent turned bracketed paste on: pastes reach it wrapped in their markers. */
   agentPaste: boolean;
 }
@@ -99,6 +101,7 @@ export class InputRouter {
 
   private resolve(view: RouterView, key: string): { command: Command; arg?: number } | undefined {
     if (view.dialog) return this.keymap.lookup(dialogScope(view.dialog), key);
+    if (view.diff) return this.keymap.lookup('diff', key) ?? this.keymap.lookup('global', key);
     const focused: Scope = view.handoff ? 'handoff' : 'panes';
     return this.keymap.lookup('global', key) ?? this.keymap.lookup(focused, key);
   }

@@ -2,6 +2,7 @@
 import { isFinal } from '../../agents/status.js';
 import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
+import { diffBodyRows, diffLines } from './diffLines.js';
 import { handoffBodyRows, handoffLines, handoffTabs } from './handoffLines.js';
 import type { Action, AppState } from './types.js';
 
@@ -79,7 +80,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'detach':
       return state.attached ? { ...state, attached: false } : state;
     case 'openHandoff':
-      return { ...state, attached: false, handoff: { status: 'loading', tab: state.handoff?.tab ?? 0, scroll: state.handoff?.scroll ?? 0, data: state.handoff?.data } };
+      return { ...state, attached: false, diff: undefined, handoff: { status: 'loading', tab: state.handoff?.tab ?? 0, scroll: state.handoff?.scroll ?? 0, data: state.handoff?.data } };
     case 'closeHandoff':
       return state.handoff ? { ...state, handoff: undefined } : state;
     case 'handoffLoaded':
@@ -97,6 +98,27 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'handoffScroll':
       if (!state.handoff) return state;
       return clampHandoff({ ...state, handoff: { ...state.handoff, scroll: state.handoff.scroll + action.delta } });
+    case 'openDiff':
+      return { ...state, attached: false, handoff: undefined, diff: { agent: action.agent, status: 'loading', lines: [], scroll: 0 } };
+    case 'diffLoaded':
+    case 'diffFailed': {
+      if (state.diff?.agent !== action.agent) return state;
+      if (action.type === 'diffFailed') return { ...state, diff: { ...state.diff, status: 'error', error: action.error } };
+      return { ...state, diff: { ...state.diff, status: 'ready', data: action.data, lines: diffLines(action.data) } };
+    }
+    case 'diffScroll': {
+      if (!state.diff) return state;
+      const max = Math.max(0, state.diff.lines.length - diffBodyRows(state.cols, state.rows));
+      const scroll = Math.min(Math.max(state.diff.scroll + action.delta, 0), max);
+      return scroll === state.diff.scroll ? state : { ...state, diff: { ...state.diff, scroll } };
+    }
+    case 'closeDiff':
+      return state.diff ? { ...state, diff: undefined } : state;
+    case 'askLand':
+      return { ...state, attached: false, dialog: { kind: 'land', agent: action.agent } };
+    case 'landPlanned':
+      if (state.dialog?.kind !== 'land' || state.dialog.agent !== action.agent) return state;
+      return { ...state, dialog: { ...state.dialog, plan: action.plan, error: action.error } };
     case 'openHelp':
       return state.dialog ? state : { ...state, dialog: { kind: 'help' } };
     case 'askQuit':

@@ -1,7 +1,9 @@
 /** The TUI's whole state and the actions that change it (reduced in reducer.ts, drawn by components/). */
 import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
+import type { AgentDiff, LandPlan } from '../../land/service.js';
 import type { HandoffView } from '../types.js';
+import type { Line } from './styled.js';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 
@@ -16,7 +18,27 @@ export interface Message {
 export type AgentAction = 'restart' | 'stop';
 
 /** A modal layer over everything: it gets every key until it closes. */
-export type Dialog = { kind: 'quit'; running: number } | { kind: 'agent'; action: AgentAction; agent: string } | { kind: 'help' };
+export type Dialog = { kind: 'quit'; running: number } | { kind: 'agent'; action: AgentAction; agent: string } | LandDialogState | { kind: 'help' };
+
+/** `m`: landing an agent, asked with its plan (undefined while it is being checked). */
+export interface LandDialogState {
+  kind: 'land';
+  agent: string;
+  plan?: LandPlan;
+  error?: string;
+}
+
+/** The diff view (`d`): one agent's changes against base. */
+export interface DiffPanel {
+  agent: string;
+  status: 'loading' | 'ready' | 'error';
+  data?: AgentDiff;
+  /** The header, commits and diff as styled lines, built once when loaded. */
+  lines: Line[];
+  error?: string;
+  /** First body line shown. */
+  scroll: number;
+}
 
 export interface HandoffPanel {
   status: 'loading' | 'ready' | 'error';
@@ -42,6 +64,8 @@ export interface AppState {
   attached: boolean;
   /** The handoff view, when open (it covers the pane area). */
   handoff?: HandoffPanel;
+  /** The diff view, when open (it covers the pane area). */
+  diff?: DiffPanel;
   dialog?: Dialog;
   message?: Message;
   /** Clock for elapsed times: moved by the controller only while an agent runs. */
@@ -69,6 +93,13 @@ export type Action =
   | { type: 'handoffFailed'; error: string }
   | { type: 'handoffTab'; delta: number }
   | { type: 'handoffScroll'; delta: number }
+  | { type: 'openDiff'; agent: string }
+  | { type: 'diffLoaded'; agent: string; data: AgentDiff }
+  | { type: 'diffFailed'; agent: string; error: string }
+  | { type: 'diffScroll'; delta: number }
+  | { type: 'closeDiff' }
+  | { type: 'askLand'; agent: string }
+  | { type: 'landPlanned'; agent: string; plan?: LandPlan; error?: string }
   | { type: 'openHelp' }
   | { type: 'askQuit'; running: number }
   /** Ask before restarting or stopping a running agent. */

@@ -1,4 +1,5 @@
 /** Test support: a supervisor of the TUI's interface that runs nothing and records what it was asked. */
+import type { LoadedConfig } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
 import type { SupervisorEvents } from '../../supervisor/supervisor.js';
 import { Emitter } from '../../session/events.js';
@@ -11,6 +12,8 @@ export class FakeSupervisor extends Emitter<SupervisorEvents> implements TuiSupe
   readonly written: { name: string; data: string }[] = [];
   readonly sessions = new Map<string, { screen: Screen; running: boolean }>();
   view: HandoffView = handoffView();
+  /** Never read by the fake: tests give the controller a fake landing (testing/fakeLanding.ts). */
+  readonly config = {} as LoadedConfig;
 
   constructor(private readonly list: AgentState[]) {
     super();
