@@ -28,13 +28,30 @@ function sameSet(a: string[], b: string[]): boolean {
 
 const CONTRADICTION_HEAD = /^⚠\s*conflict: (.+?) — /u;
 const SHARED_HEAD = /^⚠\s*shared files: (.+?) (?:both|all) change /u;
+const RADAR_HEAD = /^⚠\s*(merge conflict|contract): (.+?) — /u;
+const RADAR_WORD = { 'merge-conflict': 'merge conflict', contract: 'contract' } as const;
+
+export type FlagKind = Conflict['kind'];
+
+/**
+ * The flag of a conflict the radar found: `⚠ merge conflict: alpha and bravo — src/api.ts`,
+ * `⚠ contract: alpha and carol — carol imports src/api.ts, changed by alpha`.
+ */
+export function radarFlag(c: Conflict & { kind: 'merge-conflict' | 'contract' }): string {
+  return `${CONFLICT_PREFIX}${RADAR_WORD[c.kind]}: ${andList(c.agents)} — ${c.subject}`;
+}
 
 /**
  * The head of a flag that names its agents (`⚠ conflict: web vs api, team — `, `⚠ shared files:
  * api and docs both change `), or undefined for any other item. The compressor never cuts into
  * it, so a shortened flag still says who.
  */
-export function flagHead(text: string): { kind: 'contradiction' | 'shared-file'; head: string; agents: string[] } | undefined {
+export function flagHead(text: string): { kind: FlagKind; head: string; agents: string[] } | undefined {
+  const r = RADAR_HEAD.exec(text);
+  if (r) {
+    const agents = (r[2] as string).split(/, | and /u).filter(Boolean);
+    return { kind: r[1] === 'contract' ? 'contract' : 'merge-conflict', head: r[0], agents: [...new Set(agents)].sort() };
+  }
   const c = CONTRADICTION_HEAD.exec(text);
   const m = c ?? SHARED_HEAD.exec(text);
   if (!m) return undefined;
@@ -42,8 +59,8 @@ export function flagHead(text: string): { kind: 'contradiction' | 'shared-file';
   return { kind: c ? 'contradiction' : 'shared-file', head: m[0], agents: [...new Set(agents)].sort() };
 }
 
-/** Conflicts (sorted) and the `⚠` Blockers items that show them to agents. */
-export function findConflicts(pools: ItemPool[], agents: { agent: string; files?: string[] }[]): { conflicts: Conflict[]; flags: HandoffItem[] } {
+/** Conflicts (sorted) and the `⚠` Blockers items that show them to agents; `radar`'s are added as they are. */
+export function findConflicts(pools: ItemPool[], agents: { agent: string; files?: string[] }[], radar: readonly Conflict[] = []): { conflicts: Conflict[]; flags: HandoffItem[] } {
   const stated: Stated[] = [];
   const seen = new Set<string>();
   for (const pool of pools) {
@@ -81,6 +98,7 @@ export function findConflicts(pools: ItemPool[], agents: { agent: string; files?
     }
   }
   found.push(...sharedFiles(agents));
+  for (const c of radar) if (c.kind === 'merge-conflict' || c.kind === 'contract') found.push({ conflict: c, flag: radarFlag({ ...c, kind: c.kind }) });
   found.sort((x, y) => order(x.conflict, y.conflict));
   const flags: string[] = [];
   for (const f of found) if (!flags.includes(f.flag)) flags.push(f.flag);

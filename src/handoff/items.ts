@@ -47,12 +47,12 @@ export function itemAgents(item: HandoffItem): string[] {
   return agentNames(item.agent);
 }
 
-/** Prefix of the Blockers items the merge writes for contradictions and shared files. */
+/** Prefix of the Blockers items the merge writes for contradictions, shared files and the radar's findings. */
 export const CONFLICT_PREFIX = '⚠ ';
 
 /** True for an item the merge generated (it is regenerated on every merge, never merged itself). */
 export function isConflictItem(item: HandoffItem): boolean {
-  return /^⚠\s*(?:conflict|shared files?)\b/iu.test(item.text);
+  return /^⚠\s*(?:(?:conflict|shared files?)\b|(?:merge conflict|contract):)/iu.test(item.text);
 }
 
 /** The end of a shortened item: the handoff keeps its start, history keeps it whole. */

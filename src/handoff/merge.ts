@@ -39,13 +39,19 @@ import {
 import { ItemPool, RemovedLog } from './pool.js';
 import { sectionKey } from './syntax.js';
 import { SECTION_NAMES } from './types.js';
-import type { AgentHandoff, Bystander, Handoff, HandoffItem, HandoffSection, MergeResult, SectionName } from './types.js';
+import type { AgentHandoff, Bystander, Conflict, Handoff, HandoffItem, HandoffSection, MergeResult, SectionName } from './types.js';
 
 export interface MergeOptions {
   /** The team handoff's title (default: the root copy's). */
   project?: string;
   /** Agents running beside these, whose handoffs are not merged now (see Bystander). */
   bystanders?: Bystander[];
+  /**
+   * What the conflict radar (src/radar) predicts now: merge-conflict and contract conflicts,
+   * flagged like the others. Undefined when the caller did not look: the team handoff's radar
+   * flags are then kept as they are, rather than dropped and flagged again at the next look.
+   */
+  radar?: Conflict[];
 }
 
 type Keys = Map<string, Set<string>>;
@@ -193,7 +199,7 @@ export function mergeHandoffs(root: Handoff, agents: AgentHandoff[], opts: Merge
   for (const [name, pool] of named) dropPlaceholders(name, pool, removed);
 
   const pools = [state, ...named.map(([, pool]) => pool)];
-  const { conflicts, flags } = findConflicts(pools, [...sorted, ...bystanders]);
+  const { conflicts, flags } = findConflicts(pools, [...sorted, ...bystanders], opts.radar);
   // The flags the team handoff has, in its order (a shortened one stays so: its full text is in
   // history), then the new ones in the order found.
   const flagPool = new ItemPool({ marker: 'bullet' });
@@ -214,7 +220,7 @@ export function mergeHandoffs(root: Handoff, agents: AgentHandoff[], opts: Merge
     // A contradiction stays flagged until one of its agents says something new: one side may
     // have left the handoff for history, which ends nothing.
     const head = flagHead(old.text);
-    const sticks = head?.kind === 'contradiction' && !head.agents.some((a) => news.has(a));
+    const sticks = (head?.kind === 'contradiction' && !head.agents.some((a) => news.has(a))) || (opts.radar === undefined && (head?.kind === 'merge-conflict' || head?.kind === 'contract'));
     if (same || sticks) flagPool.add(old, []);
     else removed.add('Blockers', 'conflict no longer present', old);
   }

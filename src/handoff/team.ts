@@ -19,6 +19,8 @@ export interface TeamMergeInput {
   limits: HandoffLimits;
   /** Where items moved out will be kept, as the handoff should name it. */
   historyRef: string;
+  /** What the conflict radar predicts now (see MergeOptions.radar). */
+  radar?: Conflict[];
 }
 
 export interface TeamMergeResult {
@@ -33,7 +35,7 @@ export interface TeamMergeResult {
 }
 
 export function mergeTeam(input: TeamMergeInput): TeamMergeResult {
-  const merged = mergeHandoffs(parseHandoff(input.teamText), input.agents, { project: input.project, bystanders: input.bystanders ?? [] });
+  const merged = mergeHandoffs(parseHandoff(input.teamText), input.agents, { project: input.project, bystanders: input.bystanders ?? [], radar: input.radar });
   let text = renderHandoff(merged.handoff);
   let removed = merged.removed;
   let compressed = 0;

@@ -128,10 +128,14 @@ export interface Bystander {
 }
 
 export interface Conflict {
-  kind: 'contradiction' | 'shared-file';
+  /** merge-conflict and contract come from the conflict radar (src/radar), not from the handoffs. */
+  kind: 'contradiction' | 'shared-file' | 'merge-conflict' | 'contract';
   /** The agents involved. */
   agents: string[];
-  /** For a contradiction: the two items; for a shared file: the path. */
+  /**
+   * For a contradiction: the two items; for a shared file: the path; for a radar conflict: what
+   * its flag says after the agents (`src/api.ts`, `carol imports src/api.ts, changed by alpha`).
+   */
   subject: string;
   detail: string;
 }

@@ -11,6 +11,7 @@ import { repointLine } from '../handoff/items.js';
 import { mergeTeam, type TeamMergeResult } from '../handoff/team.js';
 import { handoffTemplate } from '../handoff/template.js';
 import type { AgentHandoff, Bystander, Conflict, HandoffLimits } from '../handoff/types.js';
+import type { RadarSource } from '../radar/live.js';
 import { supervisorDir } from './records.js';
 
 export interface TeamContext {
@@ -19,6 +20,8 @@ export interface TeamContext {
   /** Absolute path of the team handoff. */
   teamPath: string;
   limits: HandoffLimits;
+  /** The conflict radar, when one runs: its findings are flagged in every merge (see MergeOptions.radar). */
+  radar?: RadarSource;
 }
 
 export interface TeamMerge {
@@ -62,6 +65,7 @@ export async function previewMerge(ctx: TeamContext, agents: AgentHandoff[], his
     project: ctx.project,
     limits: ctx.limits,
     historyRef: relative(ctx.root, join(historyDir(ctx.root), historyFile)),
+    radar: ctx.radar?.conflicts,
   });
   return { text: result.text, conflicts: result.conflicts, removed: result.compressed, unchanged: result.unchanged, result };
 }

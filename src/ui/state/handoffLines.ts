@@ -59,11 +59,13 @@ export function wrap(text: string, width: number): string[] {
   return out;
 }
 
+const KIND_LABEL: Record<Conflict['kind'], string> = { contradiction: 'contradiction', 'shared-file': 'shared file', 'merge-conflict': 'merge conflict', contract: 'contract' };
+
 function conflictLines(conflicts: Conflict[], width: number): Line[] {
   if (conflicts.length === 0) return [];
   const lines: Line[] = [[seg(`⚠ ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'} flagged`, { color: 'yellow', bold: true })]];
   for (const c of conflicts) {
-    const kind = c.kind === 'shared-file' ? 'shared file' : 'contradiction';
+    const kind = KIND_LABEL[c.kind];
     lines.push([seg('  '), seg(kind, { color: 'yellow' }), seg(` ${c.agents.join(', ')}: `, { bold: true }), seg(clip(c.subject, Math.max(width - kind.length - c.agents.join(', ').length - 6, 10)))]);
     for (const l of wrap(c.detail, width - 4)) if (l) lines.push([seg(`    ${l}`, { dim: true })]);
   }

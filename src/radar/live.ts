@@ -1,0 +1,109 @@
+/**
+ * The radar kept live beside a running supervisor, as a subscriber to its `status` events: an
+ * agent's status or diff changing (the supervisor refreshes diffs on status changes) schedules a
+ * refresh, debounced; nothing runs while nothing changes, and every git call is async, so no
+ * frame ever waits for it. Results go to each agent's warnings (the sidebar and headless lines
+ * show them) and to the team context, whose merges flag them in Blockers; a sync refreshes first.
+ */
+import { GitRepo, GitRunner } from '../git/git.js';
+import type { Conflict } from '../handoff/types.js';
+import type { Disposable } from '../session/events.js';
+import type { AgentState } from '../supervisor/agentState.js';
+import { ownFiles } from '../supervisor/ownFiles.js';
+import type { LoadedConfig } from '../config/types.js';
+import { agentNotes, applyNotes, radarConflicts } from './publish.js';
+import { Radar, type RadarReport } from './radar.js';
+
+/** What the team context holds of the radar: its last conflicts, and a way to bring them up to date. */
+export interface RadarSource {
+  /** Undefined until the first refresh has ended: merges then keep the flags there are. */
+  conflicts?: Conflict[];
+  /** Refresh now (after any refresh under way) and publish. */
+  refresh(): Promise<void>;
+}
+
+/** The part of the Supervisor the radar follows. */
+export interface Watched {
+  readonly config: LoadedConfig;
+  readonly teamContext: { radar?: RadarSource };
+  agents(): AgentState[];
+  on(event: 'status', listener: (state: AgentState) => void): Disposable;
+}
+
+const DEBOUNCE_MS = 300;
+
+export class LiveRadar implements RadarSource {
+  conflicts?: Conflict[];
+  last?: RadarReport;
+  private radar?: Radar;
+  private timer?: ReturnType<typeof setTimeout>;
+  private current?: Promise<void>;
+  private next?: Promise<void>;
+  private readonly keys = new Map<string, string>();
+
+  constructor(
+    private readonly sup: Watched,
+    /** Tell the supervisor an agent's state changed (its warnings did). */
+    private readonly changed: (agent: string) => void,
+    private readonly debounceMs = DEBOUNCE_MS,
+  ) {
+    sup.teamContext.radar = this;
+    sup.on('status', (state) => this.onStatus(state));
+  }
+
+  /** Schedule a refresh in a moment; pokes in between fold into one. */
+  poke(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), this.debounceMs);
+    this.timer.unref?.();
+  }
+
+  refresh(): Promise<void> {
+    clearTimeout(this.timer);
+    // One refresh at a time; calls made during one share the next, which sees their changes.
+    if (this.next) return this.next;
+    const next = (this.current ?? Promise.resolve()).then(async () => {
+      this.next = undefined;
+      const run = this.run();
+      this.current = run;
+      await run;
+      if (this.current === run) this.current = undefined;
+    });
+    this.next = next;
+    return next;
+  }
+
+  private async run(): Promise<void> {
+    const { config } = this.sup;
+    const states = this.sup.agents();
+    let report: RadarReport;
+    try {
+      if (!this.radar) {
+        const git = new GitRunner();
+        const base = await (await GitRepo.open(config.root, git)).resolveBase(config.config.base);
+        this.radar = new Radar({ git, root: config.root, base: base.ref, exclude: ownFiles(config.config.handoff.file) });
+      }
+      report = await this.radar.refresh(states.map((a) => ({ name: a.name, worktree: a.worktree })));
+    } catch {
+      return; // the base is gone for a moment (a rebase, a checkout): the next change asks again
+    }
+    this.last = report;
+    this.conflicts = radarConflicts(report);
+    const notes = agentNotes(report);
+    for (const s of states) if (applyNotes(s, notes.get(s.name) ?? [])) this.changed(s.name);
+  }
+
+  /** A change of status or of the diff stat means the worktree may have changed; our own notes do not. */
+  private onStatus(s: AgentState): void {
+    const key = `${s.status}\0${s.diff?.added}\0${s.diff?.removed}\0${s.diff?.files.join('\0')}\0${s.handoffCaptured}`;
+    if (this.keys.get(s.name) === key) return;
+    this.keys.set(s.name, key);
+    if (s.status !== 'starting') this.poke();
+  }
+}
+
+/** Follows `sup` with a live radar; returns `sup`, so it wraps the supervisor where it is made. */
+export function watchRadar<S extends Watched>(sup: S, changed: (agent: string) => void): S {
+  new LiveRadar(sup, changed);
+  return sup;
+}
