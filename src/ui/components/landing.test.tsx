@@ -23,14 +23,15 @@ function mount() {
   const store = new Store(initialState({ cols: 100, rows: 30, color: false, project: 'Demo', budget: { total: 500, section: 100 }, agents, now: 0 }));
   let quit = 0;
   const keymap = createKeymap();
-  const controller = new TuiController({ store, keymap, panes: { setPanes: () => {}, markDirty: () => {} }, write: () => {}, onQuit: () => quit++, now: () => 0, landing: () => landing });
+  const panes: string[][] = [];
+  const controller = new TuiController({ store, keymap, panes: { setPanes: (p) => panes.push(p.map((x) => x.id)), markDirty: () => {} }, write: () => {}, onQuit: () => quit++, now: () => 0, landing: () => landing });
   controller.connect(sup);
   disposers.push(() => controller.dispose(), () => sup.dispose());
   const app = render(<App store={store} keymap={keymap} />);
   const frame = () => app.lastFrame() ?? '';
   const shows = (text: string | RegExp) => waitFor(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), { message: () => `${String(text)} in:\n${frame()}` });
   const hides = (text: string) => waitFor(() => !frame().includes(text), { message: () => `no ${text} in:\n${frame()}` });
-  return { sup, landing, store, controller, frame, shows, hides, quits: () => quit };
+  return { sup, landing, store, controller, frame, shows, hides, quits: () => quit, panes: () => panes.at(-1) ?? [] };
 }
 
 describe('diff view (d)', () => {
@@ -43,6 +44,8 @@ describe('diff view (d)', () => {
     await m.shows('agent/backend vs main · 1 file +1 -1 · 1 commit');
     await m.shows('ddddddd backend: add api');
     await m.shows('+line 1');
+    // The live pane is not drawn over the view.
+    expect(m.panes()).toEqual([]);
     expect(m.frame()).not.toContain('+line 40');
     m.controller.input('\x1b[6~');
     await m.shows('+line 40');
@@ -53,6 +56,7 @@ describe('diff view (d)', () => {
     m.controller.input('q');
     await m.hides('diff · backend');
     expect(m.quits()).toBe(0);
+    expect(m.panes()).toEqual(['backend']);
     m.controller.input('2');
     m.controller.input('d');
     await m.shows('diff · frontend');
