@@ -15,10 +15,11 @@ const HANDOFF_MODES = ['update', 'skip', 'invalid', 'after-block', 'skip-always'
 
 /** Our own flags: `--fake-<name>`, or env FAKE_AGENT_<NAME> (flags win). */
 const FLAGS = {
-  record: { type: 'value', arg: 'FILE', help: 'write a JSON record of the start to FILE, events to FILE.events (NDJSON)' },
+  record: { type: 'value', arg: 'FILE', help: 'write a JSON record of the start to FILE, events to FILE.events (NDJSON), and append one line per start to FILE.starts' },
   handoff: { type: 'value', arg: 'MODE', def: 'update', help: `what to do to HANDOFF.md before stopping: ${HANDOFF_MODES.join('|')}` },
   edit: { type: 'list', arg: 'PATH', help: 'create or append a line to PATH (repeatable; env: comma-separated)' },
   work: { type: 'int', arg: 'MS', def: 300, help: 'simulated work time, with a spinner and log lines' },
+  'resume-work': { type: 'int', arg: 'MS', help: 'when resumed (--resume, or SUPERVISE_RESUMED=1): work MS, then finish without --fake-interactive, --fake-ask or --fake-confirm' },
   ask: { type: 'bool', help: 'ask a permission question before finishing and wait for a line' },
   confirm: { type: 'bool', help: 'after the work, ask "Apply the change? [Y/n]" and wait for a line (Enter alone means yes); the answer is recorded' },
   commit: { type: 'bool', help: 'after updating HANDOFF.md, `git add -A && git commit` in its folder, as agents usually do; the files committed are recorded' },
@@ -254,6 +255,8 @@ class Recorder {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     writeAtomic(this.file, `${JSON.stringify(record, null, 2)}\n`);
     fs.writeFileSync(this.eventsFile, '');
+    const { argv, pid, env, sessionId, handoffAtStart } = record;
+    fs.appendFileSync(`${this.file}.starts`, `${JSON.stringify({ time: new Date().toISOString(), pid, argv, sessionId, resumed: env.SUPERVISE_RESUMED ?? null, handoffAtStart })}\n`);
   }
   event(type, data) {
     if (!this.eventsFile) return;
@@ -1051,6 +1054,9 @@ async function main() {
   const ctx = createContext(parsed, process.env);
   const { screen, opts } = ctx;
   const { p } = screen;
+  if (opts['resume-work'] !== undefined && (ctx.resumed || process.env.SUPERVISE_RESUMED === '1')) {
+    Object.assign(opts, { work: opts['resume-work'], interactive: false, ask: false, confirm: false });
+  }
   installSignalHandlers(ctx);
   ctx.recorder.start({
     argv: process.argv.slice(2),

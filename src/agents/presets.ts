@@ -17,6 +17,8 @@ export interface LaunchContext {
   brief: string;
   /** A Claude session to resume, when restarting an agent that had one. */
   resumeSessionId?: string;
+  /** The agent continues an earlier run: SUPERVISE_RESUMED=1, and codex/gemini resume their session when one is known. */
+  resumed?: boolean;
   /** Extra environment the supervisor adds (socket path and the like). */
   supervisorEnv: Record<string, string>;
   /** The environment the supervisor runs in (PATH, HOME…). */
@@ -52,10 +54,15 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
       const task = resume ? RESUME_PROMPT : agent.task;
       return { file: 'claude', args: [...head, '--append-system-prompt', ctx.brief, ...agent.args, task], env };
     }
-    case 'codex':
-      return { file: 'codex', args: [...agent.args, prompt], env };
-    case 'gemini':
-      return { file: 'gemini', args: [...agent.args, '-i', prompt], env };
+    case 'codex': {
+      // Only with a known session id: without one, the agent starts over with the current handoff.
+      const head = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ['resume', ctx.resumeSessionId] : [];
+      return { file: 'codex', args: [...head, ...agent.args, prompt], env };
+    }
+    case 'gemini': {
+      const head = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ['--resume', ctx.resumeSessionId] : [];
+      return { file: 'gemini', args: [...head, ...agent.args, '-i', prompt], env };
+    }
     case 'aider':
       return {
         file: 'aider',
@@ -92,5 +99,7 @@ export function agentEnv(agent: AgentConfig, ctx: LaunchContext): Record<string,
     ...ctx.supervisorEnv,
     ...agent.env,
   });
+  if (ctx.resumed) env.SUPERVISE_RESUMED = '1';
+  else delete env.SUPERVISE_RESUMED;
   return env;
 }

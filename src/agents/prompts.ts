@@ -64,3 +64,15 @@ const CLAUDE_TRUST_DIALOG = /Quick safety check|Do you trust the files in this f
 export function showsTrustDialog(lines: string[]): boolean {
   return lines.some((l) => CLAUDE_TRUST_DIALOG.test(l));
 }
+
+/**
+ * What an agent waiting for an answer asks, in one line: from the first line of its last screen
+ * lines that reads as a question down to the bottom (else the last two lines), frames removed.
+ */
+export function questionText(lines: string[], depth = 6): string | undefined {
+  const tail = lines.map((l) => l.replace(FRAME, '').trim()).filter((l) => l !== '').slice(-depth);
+  const first = tail.findIndex((line) => ASKS.some((re) => re.test(line)));
+  const text = (first >= 0 ? tail.slice(first) : tail.slice(-2)).join(' / ');
+  if (!text) return undefined;
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}

@@ -23,6 +23,7 @@ interface HookInput {
   reason?: string;
   notification_type?: string;
   stop_hook_active?: boolean;
+  message?: string;
 }
 
 export async function hookCommand({ positionals, values, io }: CommandArgs): Promise<number> {
@@ -47,6 +48,7 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
     reason: short(input.reason),
     notificationType: short(input.notification_type),
     stopHookActive: typeof input.stop_hook_active === 'boolean' ? input.stop_hook_active : undefined,
+    message: typeof input.message === 'string' && input.message.trim() ? input.message.trim().slice(0, MAX_FIELD) : undefined,
   };
 
   if (event === 'SessionStart' && input.source && REINJECT_SOURCES.has(input.source)) {

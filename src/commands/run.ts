@@ -4,6 +4,7 @@ import { configFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { runHeadless } from '../supervisor/headless.js';
 import { claimRepository } from '../supervisor/lock.js';
+import { selectAgents } from '../supervisor/resume.js';
 import type { CommandArgs } from './table.js';
 
 export async function runCommand({ values, io }: CommandArgs): Promise<number> {
@@ -13,9 +14,20 @@ export async function runCommand({ values, io }: CommandArgs): Promise<number> {
   if (!values.headless && !(process.stdout.isTTY && process.stdin.isTTY)) {
     throw new SuperviseError('UsageError', 'the TUI needs a terminal, and standard output or input is not one.', {}, 'Run `supervise --headless` (add --json for NDJSON) to run the agents without it.');
   }
+  const timeout = parseTimeout(values.timeout as string | undefined, Boolean(values.headless));
   const loaded = await loadConfig(await configFile(io.cwd, values.config as string | undefined));
   claimRepository(loaded.root, (text) => io.err(`supervise: ${text}`));
-  if (values.headless) return runHeadless(loaded, io, { json: Boolean(values.json) });
+  const only = selectAgents(loaded.config.agents.map((a) => a.name), values.only as string | undefined);
+  const fresh = Boolean(values.fresh);
+  if (values.headless) return runHeadless(loaded, io, { json: Boolean(values.json), timeout, fresh, only });
   const { runTui } = await import('../ui/runTui.js');
-  return runTui(loaded, io);
+  return runTui(loaded, io, { fresh, only });
+}
+
+function parseTimeout(raw: string | undefined, headless: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!headless) throw new SuperviseError('UsageError', '--timeout only goes with --headless.', {}, 'Run `supervise --headless --timeout SECONDS`.');
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new SuperviseError('UsageError', `--timeout expects a number of seconds above 0, got "${raw}".`);
+  return seconds;
 }

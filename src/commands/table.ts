@@ -25,9 +25,9 @@ export const COMMANDS: CommandSpec[] = [
   {
     path: [],
     summary: "the TUI on the repository's agents.yaml",
-    usage: 'Usage: supervise [--headless [--json]] [-c FILE]',
+    usage: 'Usage: supervise [--headless [--json] [--timeout SECONDS]] [--fresh] [--only NAME[,NAME]] [-c FILE]',
     help: '',
-    options: { headless: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { headless: { type: 'boolean' }, json: { type: 'boolean' }, timeout: { type: 'string' }, fresh: { type: 'boolean' }, only: { type: 'string' } },
     maxPositionals: 0,
     run: async (a) => (await import('./run.js')).runCommand(a),
   },
@@ -191,13 +191,17 @@ it sends SIGHUP, SIGTERM, then SIGKILL to every process group of those agents, w
   },
 ];
 
+/** The top-level command's options that take a separate value (`--only NAME`). */
+const VALUE_OPTIONS = new Set(['--only', '--timeout']);
+
 /** Splits argv into the command it names and the rest; global options may come first. */
 export function findCommand(argv: string[]): { spec: CommandSpec; rest: string[] } {
   const words: { index: number; word: string }[] = [];
   for (let i = 0; i < argv.length && words.length < 2; i++) {
     const a = argv[i]!;
     if (a === '--') break;
-    if (a === '-c' || a === '--config') {
+    // An option's value is never a command word: `--only init` names an agent.
+    if (a === '-c' || a === '--config' || VALUE_OPTIONS.has(a)) {
       i++;
       continue;
     }
@@ -241,6 +245,10 @@ ${rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`).join('\n')}
 Options:
   --headless          run the agents without the TUI: one line per status change
   --json              with --headless: NDJSON lines
+  --timeout SECONDS   with --headless: at the deadline stop every agent (handoffs captured), exit 1
+  --fresh             start every agent over (by default a run resumes the agents that had not
+                      finished and leaves the ones that finished cleanly as they were)
+  --only NAME[,NAME]  run only these agents
 ${CONFIG_HELP}
   --no-color          no colours (also: NO_COLOR=1)
   -h, --help          help for a command: supervise handoff check --help

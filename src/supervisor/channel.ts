@@ -35,6 +35,8 @@ export interface HookReport {
   blockReason?: string;
   /** For Stop: the handoff is unchanged since injection. */
   handoffNotUpdated?: boolean;
+  /** For Notification: what Claude Code says it waits for. */
+  message?: string;
 }
 
 /** The environment variable that carries an agent's hook secret. */
@@ -60,6 +62,7 @@ const reportSchema = z.strictObject({
   blocked: z.boolean().optional(),
   blockReason: z.string().max(MAX_FIELD).optional(),
   handoffNotUpdated: z.boolean().optional(),
+  message: z.string().max(MAX_FIELD).optional(),
 });
 
 export type CheckResult = { ok: true; report: HookReport } | { ok: false; message: string };

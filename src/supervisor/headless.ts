@@ -1,19 +1,30 @@
 /**
  * Headless mode: the agents of agents.yaml without the TUI. One line per status change (NDJSON
- * with --json); ends when every agent has stopped. Exit 0 only if every agent exited 0 and its
- * handoff was captured (and, unless enforce is off, updated).
+ * with --json); ends when every agent has stopped, or at the --timeout deadline (every agent
+ * stopped gracefully, exit 1 naming what still ran). Nobody can answer an agent's question here:
+ * its line says at once what it asks. Exit 0 only if every agent exited 0 and its handoff was
+ * captured (and, unless enforce is off, updated).
  */
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
 import { paint, type Io } from '../commands/io.js';
 import { packageRoot } from '../paths.js';
 import { NodePtySpawner } from '../session/pty.js';
+import { isFinal } from '../agents/status.js';
 import type { AgentState } from './agentState.js';
 import { Supervisor } from './supervisor.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export async function runHeadless(loaded: LoadedConfig, io: Io, opts: { json: boolean }): Promise<number> {
+export interface HeadlessOptions {
+  json: boolean;
+  /** Seconds after which every agent is stopped and the run fails. */
+  timeout?: number;
+  fresh?: boolean;
+  only?: string[];
+}
+
+export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOptions): Promise<number> {
   const sup = await Supervisor.create({
     loaded,
     spawner: new NodePtySpawner(),
@@ -22,6 +33,8 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: { json: bo
     rows: 40,
     nodePath: process.execPath,
     cliPath: join(packageRoot(), 'dist', 'cli.js'),
+    fresh: opts.fresh,
+    only: opts.only,
   });
   const print = lineWriter(io, opts.json);
   sup.on('status', print.status);
@@ -35,18 +48,26 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: { json: bo
     void sup.shutdown();
   };
   for (const sig of SIGNALS) process.on(sig, onSignal);
+  let timedOut: string[] | undefined;
+  const deadline = opts.timeout === undefined ? undefined : setTimeout(() => {
+    if (signalled) return;
+    timedOut = sup.agents().filter((a) => !isFinal(a.status)).map((a) => `${a.name} (${a.status})`);
+    print.message(`--timeout ${opts.timeout} s reached with ${timedOut.join(', ') || 'no agent'} still running: stopping every agent and capturing its handoff`);
+    void sup.shutdown();
+  }, opts.timeout * 1000);
   try {
     await sup.start();
     await sup.allDone();
     await sup.shutdown();
   } finally {
+    clearTimeout(deadline);
     for (const sig of SIGNALS) process.off(sig, onSignal);
   }
   const agents = sup.agents();
   const enforced = loaded.config.handoff.enforce !== 'off';
   const ok = agents.every((a) => a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured && (!enforced || a.handoffUpdated));
-  print.summary(agents, ok);
-  if (signalled) return 1;
+  print.summary(agents, ok && !timedOut, timedOut);
+  if (signalled || timedOut) return 1;
   return ok ? 0 : 1;
 }
 
@@ -84,9 +105,10 @@ function lineWriter(io: Io, json: boolean) {
       if (json) io.out(JSON.stringify({ time: new Date().toISOString(), message: text }));
       else io.out(`${c.dim(time())} ${text}`);
     },
-    summary(agents: AgentState[], ok: boolean) {
-      const text = `${agents.length} agent${agents.length === 1 ? '' : 's'} finished: ${agents.map((a) => `${a.name} ${a.status}${a.detail ? ` (${a.detail})` : ''}`).join(', ')}`;
-      if (json) io.out(JSON.stringify({ time: new Date().toISOString(), done: true, ok }));
+    summary(agents: AgentState[], ok: boolean, timedOut?: string[]) {
+      const late = timedOut ? `timed out with ${timedOut.join(', ') || 'no agent'} still running; ` : '';
+      const text = `${late}${agents.length} agent${agents.length === 1 ? '' : 's'} finished: ${agents.map((a) => `${a.name} ${a.status}${a.detail ? ` (${a.detail})` : ''}`).join(', ')}`;
+      if (json) io.out(JSON.stringify({ time: new Date().toISOString(), done: true, ok, ...(timedOut ? { timedOut } : {}) }));
       else io.out(`${ok ? c.green('✓') : c.red('✗')} ${text}`);
     },
   };

@@ -7,6 +7,8 @@ import type { Preset } from '../config/types.js';
 import { detectPrompt, showsTrustDialog } from '../agents/prompts.js';
 import { usesHooks, type AgentStatus, type StatusEvent } from '../agents/status.js';
 
+export { questionText } from '../agents/prompts.js';
+
 /** What a quiet screen says: a status event, Claude Code's trust dialog, or nothing. */
 export type QuietVerdict = StatusEvent | 'trust-dialog' | undefined;
 

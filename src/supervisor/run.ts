@@ -2,6 +2,7 @@
 import type { AgentConfig } from '../config/types.js';
 import type { Session } from '../session/session.js';
 import { startingState, type AgentState } from './agentState.js';
+import type { AgentLog } from './logs.js';
 import type { QuietTimer } from './quiet.js';
 
 export interface Run {
@@ -18,6 +19,14 @@ export interface Run {
   quiet?: QuietTimer;
   typeAfterStart?: string;
   captured?: Promise<void>;
+  /** The next launch continues an earlier run (Claude's --resume, SUPERVISE_RESUMED=1). */
+  resumed?: boolean;
+  /** What Claude Code's last Notification said it waits for. */
+  asked?: string;
+  /** When Claude Code's last Stop hook came: its transcript is written a little after. */
+  lastStopAt?: number;
+  /** Its output as plain text in `.supervise/logs/`. */
+  log?: AgentLog;
 }
 
 /** An agent known but not launched yet: `starting`, nothing injected. */
@@ -25,8 +34,8 @@ export function newRun(config: AgentConfig, worktree: string): Run {
   return { config, state: startingState(config, worktree), injectedHash: '', stopRequested: false, updatedBeforeSync: false, hookSeen: false };
 }
 
-/** Forgets a stopped run's session so it can be launched again. */
-export function resetRun(run: Run): void {
+/** Forgets a stopped run's session so it can be launched again: continuing its conversation, or `fresh` without it. */
+export function resetRun(run: Run, fresh = false): void {
   run.session?.dispose();
   run.session = undefined;
   run.stopRequested = false;
@@ -35,4 +44,6 @@ export function resetRun(run: Run): void {
   run.captured = undefined;
   // The same object, so whoever holds it sees the restart; the Claude session id is kept for --resume.
   Object.assign(run.state, startingState(run.config, run.state.worktree));
+  run.resumed = !fresh;
+  if (fresh) run.state.sessionId = undefined;
 }

@@ -20,8 +20,9 @@ import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
 import { decideNudge, NUDGE_LINE, syncMessage, type SyncSummary } from './nudge.js';
 import { ownFiles } from './ownFiles.js';
-import { QuietTimer, quietVerdict, watchesQuiet } from './quiet.js';
+import { QuietTimer, questionText, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
+import { beforeLaunch, beforeStop, restoreRuns } from './restore.js';
 import { newRun, resetRun, type Run } from './run.js';
 import { StateFile } from './stateFile.js';
 import { syncTeam, type SyncAgent } from './sync.js';
@@ -46,6 +47,9 @@ export interface SupervisorOptions {
   cliPath: string;
   /** Output silence after which a non-hook agent counts as quiet (default 1500 ms). */
   quietMs?: number;
+  /** Start every agent over instead of resuming (`--fresh`); run only these agents (`--only`). */
+  fresh?: boolean;
+  only?: string[];
 }
 
 export interface SupervisorEvents {
@@ -78,7 +82,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       limits: { budget: loaded.config.handoff.budget, encoding: loaded.config.handoff.encoding },
     };
     // Agents are known (as `starting`) from the start, so a UI can draw them before any worktree exists.
-    for (const agent of loaded.config.agents) this.runs.set(agent.name, newRun(agent, join(loaded.worktreeRoot, agent.name)));
+    for (const agent of loaded.config.agents.filter((a) => !opts.only || opts.only.includes(a.name))) this.runs.set(agent.name, newRun(agent, join(loaded.worktreeRoot, agent.name)));
   }
 
   /** Checks the repository, the base and every agent's command; creates nothing. */
@@ -106,7 +110,9 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     await this.git.ensureWorktrees(specs, this.baseCommit, ownFiles(loaded.config.handoff.file));
     await mkdir(supervisorDir(loaded.root), { recursive: true });
     this.channel = await HookChannel.listen(socketPathFor(loaded.root), { onReport: (r) => this.onHook(r), onRefused: (m) => this.emit('message', m) });
-    for (const run of this.runs.values()) await this.launch(run);
+    const launch = await restoreRuns({ loaded, stateFile: this.stateFile, runs: [...this.runs.values()], team: this.team, fresh: Boolean(this.opts.fresh), message: (m) => this.emit('message', m) });
+    for (const run of this.runs.values()) if (!launch.includes(run)) this.changed(run);
+    for (const run of launch) await this.launch(run);
   }
 
   agents(): AgentState[] {
@@ -133,17 +139,16 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   async stopAgent(name: string): Promise<void> {
     const run = this.mustGet(name);
     if (!run.session?.running) return;
-    run.stopRequested = true;
-    await run.session.stop(this.opts.stop);
+    await this.halt(run);
     await run.captured;
   }
 
-  /** Stops the agent if it runs, then starts it again with the current team handoff. */
-  async restartAgent(name: string): Promise<void> {
+  /** Stops the agent if it runs, then starts it again with the current team handoff: continuing its conversation, or `fresh` from scratch. */
+  async restartAgent(name: string, fresh = false): Promise<void> {
     const run = this.mustGet(name);
     if (run.session?.running) await this.stopAgent(name);
     await run.captured;
-    resetRun(run);
+    resetRun(run, fresh);
     await this.launch(run);
   }
 
@@ -195,17 +200,15 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.shuttingDown ??= (async () => {
       await Promise.all(
         [...this.runs.values()].map(async (run) => {
-          if (run.session?.running) {
-            run.stopRequested = true;
-            await run.session.stop(this.opts.stop);
-          }
+          if (run.session?.running) await this.halt(run);
           await run.captured;
         }),
       );
-      await this.stateFile.save(this.agents());
+      await this.stateFile.save(this.agents(), { clean: true });
       await this.channel?.close();
       this.watcher?.close();
       for (const run of this.runs.values()) {
+        run.log?.flush();
         run.quiet?.disarm();
         run.session?.dispose();
       }
@@ -233,8 +236,15 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     return run;
   }
 
+  private async halt(run: Run): Promise<void> {
+    run.stopRequested = true;
+    await beforeStop(run, this.opts.env);
+    await run.session?.stop(this.opts.stop);
+  }
+
   private async launch(run: Run): Promise<void> {
     const { loaded } = this.opts;
+    await beforeLaunch(run, loaded.root, this.opts.env);
     const injected = await injectAgent({
       loaded,
       agent: run.config,
@@ -253,6 +263,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       handoffFile: loaded.config.handoff.file,
       brief: injected.brief,
       resumeSessionId: run.state.sessionId,
+      resumed: run.resumed,
       supervisorEnv: this.channel!.agentEnv(run.config.name, usesHooks(run.config.preset)),
       baseEnv: this.opts.env,
     });
@@ -268,7 +279,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       scrollback: this.opts.scrollback,
     });
     run.session = session;
-    session.on('data', () => this.onData(run));
+    session.on('data', (data) => this.onData(run, data));
     session.on('output', () => this.emit('output', run.config.name));
     session.on('exit', (exit) => this.onExit(run, exit));
     session.start();
@@ -276,7 +287,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.changed(run);
   }
 
-  private onData(run: Run): void {
+  private onData(run: Run, data: string | Uint8Array): void {
+    run.log?.write(data);
     this.apply(run, { type: 'output' });
     if (!watchesQuiet(run.config.preset, run.hookSeen, Boolean(run.typeAfterStart))) return;
     (run.quiet ??= new QuietTimer(this.opts.quietMs ?? 1500, () => this.onQuiet(run))).poke();
@@ -305,18 +317,21 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     run.hookSeen = true;
     if (r.sessionId) run.state.sessionId = r.sessionId;
     if (r.event === 'Stop') {
+      run.lastStopAt = Date.now();
       if (r.blocked) this.emit('message', `${r.agent}: stop refused, handoff not ready`);
       if (r.handoffNotUpdated) addWarning(run.state, 'handoff not updated');
       else removeWarning(run.state, 'handoff not updated');
       // A refused stop means the agent carries on working.
       if (r.blocked) return this.changed(run);
     }
+    run.asked = r.event === 'Notification' ? r.message : undefined;
     this.apply(run, { type: 'hook', event: r.event, notificationType: r.notificationType });
     this.changed(run);
   }
 
   private onExit(run: Run, exit: SessionExit): void {
     run.quiet?.disarm();
+    run.log?.flush();
     const state = run.state;
     state.exitCode = exit.exitCode;
     state.signal = exit.signal;
@@ -372,7 +387,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const next = nextStatus(run.state.status, event, run.config.preset);
     if (next === run.state.status) return;
     run.state.status = next;
-    if (!isFinal(next)) run.state.detail = undefined;
+    if (!isFinal(next)) run.state.detail = next === 'needs-input' ? (run.asked ?? questionText(run.session?.screen.viewportText() ?? [])) : undefined;
     if (!isFinal(next) && next !== 'working') void this.refreshDiff(run).then(() => this.changed(run));
     this.changed(run);
   }

@@ -30,6 +30,9 @@ import { TerminalMode } from './terminal.js';
 export interface RunTuiOptions {
   /** Key bindings replacing the defaults, per command (e.g. `{ detach: ['ctrl-a'] }`). */
   keys?: KeyOverrides;
+  /** Start every agent over (`--fresh`); run only these agents (`--only`). */
+  fresh?: boolean;
+  only?: string[];
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -44,7 +47,7 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
   restoreCiEnv();
   const { stdin, stdout } = process;
   const now = Date.now();
-  const placeholders: AgentState[] = loaded.config.agents.map((a) => ({
+  const placeholders: AgentState[] = loaded.config.agents.filter((a) => !opts.only || opts.only.includes(a.name)).map((a) => ({
     name: a.name,
     preset: a.preset,
     task: a.task,
@@ -173,6 +176,8 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
       rows: size.rows,
       nodePath: process.execPath,
       cliPath: join(packageRoot(), 'dist', 'cli.js'),
+      fresh: opts.fresh,
+      only: opts.only,
     });
     if (finishing) return;
     controller.connect(sup);
