@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readProc } from '../../src/supervisor/procfs.js';
 import { alive, CLI, makeTeam, startHeadless, waitForRecord, type Team } from '../helpers/headless.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -72,6 +73,8 @@ describe('a supervisor killed with SIGKILL', () => {
     const t = stubbornTeam();
     const run = startHeadless(t);
     const pids = await agentPids(t, ['plain', 'stubborn']);
+    // forkpty makes each agent a session leader and the launcher execs in place: its pid names its session.
+    for (const pid of pids) expect(readProc(pid)?.session).toBe(pid);
     await waitFor(() => watchers(run.child.pid!).length === 1, { message: 'the orphan watcher' });
     const watcher = watchers(run.child.pid!)[0]!;
     leftovers.push(watcher);
