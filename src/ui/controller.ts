@@ -208,6 +208,11 @@ export class TuiController {
         // A stopped agent restarts at once; a running one is only interrupted after a y.
         if (isLive(agent)) return dispatch({ type: 'askAgent', action: command, agent: agent.name });
         return command === 'restart' ? this.act('restart', agent.name) : this.message(`${agent.name} is not running`);
+      case 'startOver':
+        if (!agent) return;
+        if (!this.sup) return this.message('the agents are still starting');
+        if (isLive(agent)) return this.message(`${agent.name} is running; r restarts it, x stops it`);
+        return this.act('startOver', agent.name);
       case 'help':
         return dispatch({ type: 'openHelp' });
       case 'quit': {
@@ -272,12 +277,12 @@ export class TuiController {
     );
   }
 
-  private act(action: AgentAction, name: string): void {
+  private act(action: AgentAction | 'startOver', name: string): void {
     const sup = this.sup;
     if (!sup) return this.message('the agents are still starting');
-    const [doing, done] = action === 'restart' ? ['restarting', 'restarted'] : ['stopping', 'stopped'];
+    const [doing, done] = action === 'restart' ? ['restarting', 'restarted'] : action === 'startOver' ? ['starting over', 'started over'] : ['stopping', 'stopped'];
     this.message(`${doing} ${name}…`);
-    (action === 'restart' ? sup.restartAgent(name) : sup.stopAgent(name)).then(
+    (action === 'stop' ? sup.stopAgent(name) : sup.restartAgent(name, action === 'startOver')).then(
       () => this.message(`${done} ${name}`),
       (err: unknown) => this.message(`${name}: ${errorText(err)}`, 'error'),
     );

@@ -22,7 +22,8 @@ export interface TuiSupervisor {
   write(name: string, data: string): void;
   resize(name: string, cols: number, rows: number): void;
   stopAgent(name: string): Promise<void>;
-  restartAgent(name: string): Promise<void>;
+  /** Continues the agent's conversation, or with `fresh` starts it over. */
+  restartAgent(name: string, fresh?: boolean): Promise<void>;
   sync(): Promise<SyncSummary>;
   handoffView(): Promise<HandoffView>;
   /** agents.yaml as loaded: the diff view and landing (src/land/) work from it. */

@@ -169,6 +169,16 @@ describe('App', () => {
     expect(sup.calls.filter((c) => c.startsWith('stop'))).toEqual([]);
   });
 
+  it('n starts a finished agent over, and only a finished one', async () => {
+    const { controller, sup, shows } = mount();
+    controller.input('3n');
+    await shows('tests is running; r restarts it, x stops it');
+    sup.report(agent('tests', { status: 'exited', exitCode: 0, pid: undefined }));
+    controller.input('n');
+    await waitFor(() => sup.calls.includes('start over tests'), { message: 'start over tests' });
+    expect(sup.calls.filter((c) => /^(restart|start over) /.test(c))).toEqual(['start over tests']);
+  });
+
   it('asks before quitting while agents run; n cancels, y quits', async () => {
     const { controller, quits, shows, hides } = mount();
     controller.input('q');

@@ -36,7 +36,7 @@ describe('Sidebar', () => {
 describe('KeyBar', () => {
   it('shows the whole key table when there is room', () => {
     const { lastFrame } = render(<KeyBar keymap={createKeymap()} context="panes" width={120} color={false} />);
-    expect(lastFrame()).toBe(' 1-9 select · enter attach · ctrl-] detach · g grid · h handoff · s sync · r restart · x stop · ? help · q quit');
+    expect(lastFrame()).toBe(' 1-9 select · enter attach · ctrl-] detach · g grid · h handoff · s sync · r restart · n new · x stop · ? help · q quit');
   });
 
   it('drops entries instead of wrapping at 80 columns', () => {

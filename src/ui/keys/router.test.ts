@@ -121,7 +121,7 @@ describe('InputRouter', () => {
 
 describe('key bar and help', () => {
   it('renders the SPEC key bar from the table', () => {
-    expect(barText(barEntries(createKeymap(), 'panes'))).toBe(' 1-9 select · enter attach · ctrl-] detach · g grid · h handoff · s sync · r restart · x stop · ? help · q quit');
+    expect(barText(barEntries(createKeymap(), 'panes'))).toBe(' 1-9 select · enter attach · ctrl-] detach · g grid · h handoff · s sync · r restart · n new · x stop · ? help · q quit');
   });
 
   it('drops the least important entries instead of wrapping', () => {

@@ -40,8 +40,8 @@ export class FakeSupervisor extends Emitter<SupervisorEvents> implements TuiSupe
     this.calls.push(`stop ${name}`);
   }
 
-  async restartAgent(name: string): Promise<void> {
-    this.calls.push(`restart ${name}`);
+  async restartAgent(name: string, fresh = false): Promise<void> {
+    this.calls.push(`${fresh ? 'start over' : 'restart'} ${name}`);
   }
 
   async sync(): Promise<SyncSummary> {
