@@ -45,7 +45,9 @@ describe('buildLaunch', () => {
   });
 
   it('codex, gemini and aider each get the context their way', () => {
-    expect(buildLaunch(agent({ preset: 'codex', args: [] }), ctx).args).toEqual([expect.stringContaining('BRIEF')]);
+    const codex = buildLaunch(agent({ preset: 'codex', args: [] }), { ...ctx, hookArgs: ['-c', 'hooks.Stop=[]'] }).args;
+    expect(codex).toEqual(expect.arrayContaining(['--no-daemon', 'developer_instructions="BRIEF"', 'hooks.Stop=[]']));
+    expect(codex.at(-1)).toBe('Implement logout');
     expect(buildLaunch(agent({ preset: 'gemini', args: [] }), ctx).args).toEqual(['-i', expect.stringMatching(/BRIEF[\s\S]*Implement logout/)]);
     const aider = buildLaunch(agent({ preset: 'aider', args: [] }), ctx);
     expect(aider.args).toEqual(['--read', 'HANDOFF.md']);

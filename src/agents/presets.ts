@@ -3,6 +3,7 @@
  * or handoff never passes through a shell.
  */
 import type { AgentConfig } from '../config/types.js';
+import { codexLaunchArgs } from './codexSettings.js';
 
 export interface LaunchContext {
   /** Repository root. */
@@ -19,6 +20,8 @@ export interface LaunchContext {
   resumeSessionId?: string;
   /** The agent continues an earlier run: SUPERVISE_RESUMED=1, and codex/gemini resume their session when one is known. */
   resumed?: boolean;
+  /** Arguments that install the supervisor's hooks for agents whose CLI takes them on the command line (codex). */
+  hookArgs?: string[];
   /** Extra environment the supervisor adds (socket path and the like). */
   supervisorEnv: Record<string, string>;
   /** The environment the supervisor runs in (PATH, HOME…). */
@@ -56,8 +59,11 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
     }
     case 'codex': {
       // Only with a known session id: without one, the agent starts over with the current handoff.
-      const head = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ['resume', ctx.resumeSessionId] : [];
-      return { file: 'codex', args: [...head, ...agent.args, prompt], env };
+      const resume = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ctx.resumeSessionId : undefined;
+      const head = resume ? ['resume', resume] : [];
+      // The brief goes into the developer message, so the first prompt is the task alone.
+      const own = codexLaunchArgs({ worktree: ctx.worktree, brief: ctx.brief, hookArgs: ctx.hookArgs ?? [] });
+      return { file: 'codex', args: [...head, ...own, ...agent.args, resume ? RESUME_PROMPT : agent.task], env };
     }
     case 'gemini': {
       const head = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ['--resume', ctx.resumeSessionId] : [];

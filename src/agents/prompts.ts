@@ -18,7 +18,12 @@ const QUESTION = [
 
 export const PROMPT_PATTERNS: Record<Preset, PromptPatterns> = {
   claude: { needsInput: [], idle: [] },
-  codex: { needsInput: [...QUESTION, /^\s*▌?\s*(?:Yes|No), /], idle: [/^\s*▌\s*$/, /send a message/i] },
+  // Codex 0.171: "Would you like to run the following command? … › 1. Yes, proceed (y)" and the
+  // empty composer "› Ask Codex to do anything" (docs/codex.md); older versions' prompts kept.
+  codex: {
+    needsInput: [...QUESTION, /^\s*▌?\s*(?:Yes|No), /, /Would you like to (?:run the following command|make the following edits)\?/, /^\s*›?\s*1\. Yes, proceed\b/],
+    idle: [/^\s*▌\s*$/, /send a message/i, /^\s*›\s*Ask Codex to do anything/],
+  },
   gemini: { needsInput: [...QUESTION, /Waiting for user confirmation/i], idle: [/Type your message/i] },
   aider: { needsInput: [...QUESTION], idle: [/^(?:\w+ )?> ?$/] },
   custom: { needsInput: [...QUESTION], idle: [/^\s*[>$❯]\s*$/] },

@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
+import { CODEX_HOOKS, type CodexHookEvent, type CodexHookVerb } from '../agents/codexSettings.js';
 import { stopVerdict } from '../agents/stopCheck.js';
 import { isSessionId } from '../agents/presets.js';
 import { MAX_FIELD, SECRET_ENV, sendReport, type HookReport } from '../supervisor/channel.js';
@@ -13,7 +14,10 @@ import { MAX_HANDOFF_BYTES, readWorktreeFile } from '../supervisor/readHandoff.j
 import { hashText, readAgentRecord } from '../supervisor/records.js';
 import type { CommandArgs } from './table.js';
 
-const EVENT_BY_VERB = Object.fromEntries(Object.entries(CLAUDE_HOOKS).map(([e, v]) => [v, e])) as Record<HookVerb, ClaudeHookEvent>;
+const EVENT_BY_VERB = Object.fromEntries([...Object.entries(CLAUDE_HOOKS), ...Object.entries(CODEX_HOOKS)].map(([e, v]) => [v, e])) as Record<
+  HookVerb | CodexHookVerb,
+  ClaudeHookEvent | CodexHookEvent
+>;
 const REINJECT_SOURCES = new Set(['resume', 'clear', 'compact']);
 
 interface HookInput {

@@ -8,6 +8,7 @@ import type { AgentConfig, LoadedConfig } from '../config/types.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { buildBrief } from '../agents/brief.js';
 import { CLAUDE_HOOKS, hookCommand, installClaudeSettings, type ClaudeHookEvent } from '../agents/claudeSettings.js';
+import { codexAgentHookArgs } from '../agents/codexSettings.js';
 import { parseHandoff } from '../handoff/parse.js';
 import { renderHandoff } from '../handoff/render.js';
 import { hashText, writeAgentRecord } from './records.js';
@@ -30,6 +31,8 @@ export interface Injected {
   text: string;
   hash: string;
   brief: string;
+  /** Command-line arguments that install our hooks (codex takes them as `-c` overrides, no file). */
+  hookArgs?: string[];
 }
 
 /** The team handoff as the agent gets it: its task first in Next Steps. */
@@ -75,5 +78,6 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
     handoffFile,
     budget: config.handoff.budget,
   });
-  return { handoffPath, text, hash, brief };
+  const hookArgs = agent.preset === 'codex' ? codexAgentHookArgs(input.nodePath, input.cliPath, agent.name, loaded.root) : undefined;
+  return { handoffPath, text, hash, brief, hookArgs };
 }

@@ -19,9 +19,16 @@ export function watchesQuiet(preset: Preset, hookSeen: boolean, typing: boolean)
 
 /** Reads an agent's screen once its output has gone quiet. */
 export function quietVerdict(preset: Preset, hookSeen: boolean, status: AgentStatus, lines: string[]): QuietVerdict {
+  // Codex's hooks fire from its first turn on; until one has, its screen is all there is.
+  if (preset === 'codex' && !hookSeen) return screenPrompt(preset, lines);
   if (usesHooks(preset)) return !hookSeen && status !== 'needs-input' && showsTrustDialog(lines) ? 'trust-dialog' : undefined;
   const waiting = detectPrompt(preset, lines);
   return waiting ? { type: 'prompt', waiting } : { type: 'quiet' };
+}
+
+function screenPrompt(preset: Preset, lines: string[]): QuietVerdict {
+  const waiting = detectPrompt(preset, lines);
+  return waiting ? { type: 'prompt', waiting } : undefined;
 }
 
 /** A countdown that output moves along: one timer per agent rather than one per chunk (output comes many times a second). */

@@ -261,7 +261,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       worktree: run.state.worktree,
       handoffPath: injected.handoffPath,
       handoffFile: loaded.config.handoff.file,
-      brief: injected.brief,
+      brief: injected.brief, hookArgs: injected.hookArgs,
       resumeSessionId: run.state.sessionId,
       resumed: run.resumed,
       supervisorEnv: this.channel!.agentEnv(run.config.name, usesHooks(run.config.preset)),
