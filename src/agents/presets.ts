@@ -4,6 +4,7 @@
  */
 import type { AgentConfig } from '../config/types.js';
 import { codexLaunchArgs } from './codexSettings.js';
+import { geminiEnv } from './geminiSettings.js';
 
 export interface LaunchContext {
   /** Repository root. */
@@ -67,7 +68,7 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
     }
     case 'gemini': {
       const head = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ['--resume', ctx.resumeSessionId] : [];
-      return { file: 'gemini', args: [...head, ...agent.args, '-i', prompt], env };
+      return { file: 'gemini', args: [...head, ...agent.args, '-i', prompt], env: geminiEnv(env, 'SUPERVISE_HOOK_SECRET') };
     }
     case 'aider':
       return {

@@ -24,7 +24,7 @@ export const PROMPT_PATTERNS: Record<Preset, PromptPatterns> = {
     needsInput: [...QUESTION, /^\s*▌?\s*(?:Yes|No), /, /Would you like to (?:run the following command|make the following edits)\?/, /^\s*›?\s*1\. Yes, proceed\b/],
     idle: [/^\s*▌\s*$/, /send a message/i, /^\s*›\s*Ask Codex to do anything/],
   },
-  gemini: { needsInput: [...QUESTION, /Waiting for user confirmation/i], idle: [/Type your message/i] },
+  gemini: { needsInput: [...QUESTION, /Waiting for user confirmation/i, /Allow execution of \[/, /^\s*│?\s*●\s*1\. Allow once/], idle: [/Type your message/i] },
   aider: { needsInput: [...QUESTION], idle: [/^(?:\w+ )?> ?$/] },
   custom: { needsInput: [...QUESTION], idle: [/^\s*[>$❯]\s*$/] },
 };

@@ -7,7 +7,7 @@ import type { Preset } from '../config/types.js';
 
 export type AgentStatus = 'starting' | 'working' | 'needs-input' | 'idle' | 'exited' | 'failed' | 'stopped';
 
-export type HookEventName = 'SessionStart' | 'Stop' | 'Notification' | 'SessionEnd' | 'UserPromptSubmit' | 'PermissionRequest' | 'PostToolUse';
+export type HookEventName = 'SessionStart' | 'Stop' | 'Notification' | 'SessionEnd' | 'UserPromptSubmit' | 'BeforeAgent' | 'AfterAgent' | 'AfterTool' | 'PermissionRequest' | 'PostToolUse';
 
 export type StatusEvent =
   | { type: 'output' } // the agent printed something
@@ -25,7 +25,7 @@ export function isFinal(status: AgentStatus): boolean {
 
 /** Whether a preset reports exact transitions through hooks (then output activity is ignored). */
 export function usesHooks(preset: Preset): boolean {
-  return preset === 'claude' || preset === 'codex';
+  return preset === 'claude' || preset === 'gemini' || preset === 'codex';
 }
 
 /** The next status; unchanged when the event says nothing new. */
@@ -56,14 +56,17 @@ function fromHook(current: AgentStatus, event: { event: HookEventName; notificat
   switch (event.event) {
     case 'SessionStart':
     case 'UserPromptSubmit':
-    case 'PostToolUse': // Codex: a tool ran, so any approval it asked for was given
+    case 'BeforeAgent': // Gemini CLI: a prompt goes to the model
+    case 'AfterTool': // Gemini CLI: a tool ran, so any approval it asked for was given
+    case 'PostToolUse': // Codex: the same
       return 'working';
     case 'Stop':
+    case 'AfterAgent': // Gemini CLI: the turn ended (a refused one never reaches the status)
       return 'idle';
     case 'PermissionRequest': // Codex: exactly when its approval prompt shows
       return 'needs-input';
     case 'Notification':
-      if (event.notificationType === 'permission_prompt' || event.notificationType === 'elicitation_dialog') return 'needs-input';
+      if (event.notificationType === 'permission_prompt' || event.notificationType === 'elicitation_dialog' || event.notificationType === 'ToolPermission') return 'needs-input';
       if (event.notificationType === 'idle_prompt') return 'idle';
       return current;
     case 'SessionEnd':

@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
+import { GEMINI_HOOKS, GEMINI_SECRET_ENV, geminiRefusedBefore, rememberGeminiRefusal, type GeminiHookEvent, type GeminiHookVerb } from '../agents/geminiSettings.js';
 import { CODEX_HOOKS, type CodexHookEvent, type CodexHookVerb } from '../agents/codexSettings.js';
 import { stopVerdict } from '../agents/stopCheck.js';
 import { isSessionId } from '../agents/presets.js';
@@ -14,9 +15,10 @@ import { MAX_HANDOFF_BYTES, readWorktreeFile } from '../supervisor/readHandoff.j
 import { hashText, readAgentRecord } from '../supervisor/records.js';
 import type { CommandArgs } from './table.js';
 
-const EVENT_BY_VERB = Object.fromEntries([...Object.entries(CLAUDE_HOOKS), ...Object.entries(CODEX_HOOKS)].map(([e, v]) => [v, e])) as Record<
-  HookVerb | CodexHookVerb,
-  ClaudeHookEvent | CodexHookEvent
+// Claude Code's, the Gemini CLI's and Codex's verbs; an event two of them have shares one verb and one name.
+const EVENT_BY_VERB = Object.fromEntries([...Object.entries(CLAUDE_HOOKS), ...Object.entries(GEMINI_HOOKS), ...Object.entries(CODEX_HOOKS)].map(([e, v]) => [v, e])) as Record<
+  HookVerb | GeminiHookVerb | CodexHookVerb,
+  ClaudeHookEvent | GeminiHookEvent | CodexHookEvent
 >;
 const REINJECT_SOURCES = new Set(['resume', 'clear', 'compact']);
 
@@ -28,13 +30,15 @@ interface HookInput {
   notification_type?: string;
   stop_hook_active?: boolean;
   message?: string;
+  /** Gemini CLI AfterAgent: the turn's original prompt. */
+  prompt?: string;
 }
 
 export async function hookCommand({ positionals, values, io }: CommandArgs): Promise<number> {
-  const verb = positionals[0] as HookVerb | undefined;
+  const verb = positionals[0] as HookVerb | GeminiHookVerb | undefined;
   const event = verb && EVENT_BY_VERB[verb];
   if (!event) {
-    throw new SuperviseError('UsageError', `unknown hook event "${verb ?? ''}".`, {}, `Use one of: ${Object.values(CLAUDE_HOOKS).join(', ')}.`);
+    throw new SuperviseError('UsageError', `unknown hook event "${verb ?? ''}".`, {}, `Use one of: ${Object.keys(EVENT_BY_VERB).join(', ')}.`);
   }
   const agent = values.agent as string | undefined;
   if (!agent) throw new SuperviseError('UsageError', '`supervise hook` needs --agent NAME.');
@@ -68,12 +72,15 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
     }
   }
 
-  if (event === 'Stop') {
+  // The Gemini CLI's AfterAgent ends a turn as Claude Code's Stop does, and takes the same answer.
+  if (event === 'Stop' || event === 'AfterAgent') {
+    const gemini = event === 'AfterAgent' && root !== undefined;
+    const released = Boolean(input.stop_hook_active) || (gemini && (await geminiRefusedBefore(root, agent, input.session_id, input.prompt)));
     const read = await readWorktreeFile(record.worktree, record.handoffFile);
     const text = read.text;
     const verdict = read.refused
       ? {
-          block: record.enforce === 'block' && !input.stop_hook_active,
+          block: record.enforce === 'block' && !released,
           notUpdated: true,
           reason: `${read.refused}. Write ${record.handoffFile} as a plain file in your worktree, at most ${MAX_HANDOFF_BYTES / 1024} KiB, before you stop.`,
         }
@@ -83,17 +90,18 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
           handoffFile: record.handoffFile,
           limits: record.limits,
           enforce: record.enforce,
-          stopHookActive: Boolean(input.stop_hook_active),
+          stopHookActive: released,
         });
     report.handoffNotUpdated = verdict.notUpdated;
     report.blocked = verdict.block;
     if (verdict.reason) report.blockReason = verdict.reason.slice(0, MAX_FIELD);
+    if (verdict.block && gemini) await rememberGeminiRefusal(root, agent, input.session_id, input.prompt);
     if (verdict.block) io.out(JSON.stringify({ decision: 'block', reason: verdict.reason }));
   }
 
   // Without the secret the supervisor gave this agent (Claude Code started by hand in the
   // worktree, say), a report would only be refused: the hook still enforced, it just stays quiet.
-  const secret = io.env[SECRET_ENV];
+  const secret = io.env[SECRET_ENV] || io.env[GEMINI_SECRET_ENV];
   if (secret) await sendReport(io.env.SUPERVISE_SOCKET ?? record.socket, report, secret);
   return 0;
 }

@@ -24,7 +24,7 @@ import { SuperviseError } from '../errors.js';
 /** What a hook reports: the event, the agent, and the fields of Claude Code's hook JSON we use. */
 export interface HookReport {
   agent: string;
-  event: 'SessionStart' | 'UserPromptSubmit' | 'Stop' | 'Notification' | 'SessionEnd' | 'PermissionRequest' | 'PostToolUse';
+  event: 'SessionStart' | 'UserPromptSubmit' | 'Stop' | 'Notification' | 'SessionEnd' | 'BeforeAgent' | 'AfterAgent' | 'AfterTool' | 'PermissionRequest' | 'PostToolUse';
   sessionId?: string;
   source?: string;
   reason?: string;
@@ -53,7 +53,8 @@ const word = z.string().max(100);
 const reportSchema = z.strictObject({
   agent: z.string().max(200),
   secret: z.string().max(200),
-  event: z.enum(['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification', 'SessionEnd', 'PermissionRequest', 'PostToolUse']),
+  // The Gemini CLI's SessionStart, Notification and SessionEnd share Claude Code's names; BeforeAgent, AfterAgent and AfterTool are its own.
+  event: z.enum(['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification', 'SessionEnd', 'BeforeAgent', 'AfterAgent', 'AfterTool', 'PermissionRequest', 'PostToolUse']),
   sessionId: z.string().refine(isSessionId, 'not a UUID').optional(),
   source: word.optional(),
   reason: word.optional(),

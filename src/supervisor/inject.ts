@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../fsutil.js';
 import { buildBrief } from '../agents/brief.js';
 import { CLAUDE_HOOKS, hookCommand, installClaudeSettings, type ClaudeHookEvent } from '../agents/claudeSettings.js';
 import { codexAgentHookArgs } from '../agents/codexSettings.js';
+import { GEMINI_HOOKS, geminiHookCommand, installGeminiSettings, type GeminiHookEvent } from '../agents/geminiSettings.js';
 import { parseHandoff } from '../handoff/parse.js';
 import { renderHandoff } from '../handoff/render.js';
 import { hashText, writeAgentRecord } from './records.js';
@@ -69,6 +70,12 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
       Object.entries(CLAUDE_HOOKS).map(([event, verb]) => [event, hookCommand(input.nodePath, input.cliPath, verb, agent.name, loaded.root)]),
     ) as Record<ClaudeHookEvent, string>;
     await installClaudeSettings(worktree, commands, handoffFile);
+  }
+  if (agent.preset === 'gemini') {
+    const commands = Object.fromEntries(
+      Object.entries(GEMINI_HOOKS).map(([event, verb]) => [event, geminiHookCommand(input.nodePath, input.cliPath, verb, agent.name, loaded.root)]),
+    ) as Record<GeminiHookEvent, string>;
+    await installGeminiSettings(worktree, commands);
   }
   const brief = buildBrief({
     agent,

@@ -48,7 +48,8 @@ export function decideNudge({ preset, status, hooks, lines, notify }: NudgeInput
   if (showsQuestion(lines)) return no('asking a question');
   if (status === 'needs-input') return no('waiting for an answer');
   const always = notify === 'always';
-  if (usesHooks(preset)) {
+  // Codex and Gemini fall back to their screens until a hook has come (their hooks may be off).
+  if (usesHooks(preset) && (hooks || preset === 'claude')) {
     if (!hooks) return no('no hook report yet');
     if (status === 'idle') return yes('idle');
     return always && status === 'working' ? yes('working; its prompt queues the line') : no(status);

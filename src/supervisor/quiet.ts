@@ -21,6 +21,12 @@ export function watchesQuiet(preset: Preset, hookSeen: boolean, typing: boolean)
 export function quietVerdict(preset: Preset, hookSeen: boolean, status: AgentStatus, lines: string[]): QuietVerdict {
   // Codex's hooks fire from its first turn on; until one has, its screen is all there is.
   if (preset === 'codex' && !hookSeen) return screenPrompt(preset, lines);
+  if (preset === 'gemini' && !hookSeen) {
+    // The Gemini CLI's SessionStart comes at once unless its hooks are off (an untrusted folder,
+    // a user setting): until one has come, its screen is all there is.
+    const waiting = detectPrompt(preset, lines);
+    return waiting ? { type: 'prompt', waiting } : undefined;
+  }
   if (usesHooks(preset)) return !hookSeen && status !== 'needs-input' && showsTrustDialog(lines) ? 'trust-dialog' : undefined;
   const waiting = detectPrompt(preset, lines);
   return waiting ? { type: 'prompt', waiting } : { type: 'quiet' };

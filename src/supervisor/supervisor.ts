@@ -316,7 +316,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     if (!run) return;
     run.hookSeen = true;
     if (r.sessionId) run.state.sessionId = r.sessionId;
-    if (r.event === 'Stop') {
+    if (r.event === 'Stop' || r.event === 'AfterAgent') {
       run.lastStopAt = Date.now();
       if (r.blocked) this.emit('message', `${r.agent}: stop refused, handoff not ready`);
       if (r.handoffNotUpdated) addWarning(run.state, 'handoff not updated');
