@@ -161,6 +161,26 @@ ${CONFIG_HELP}`,
     run: async (a) => (await import('./clean.js')).cleanCommand(a),
   },
   {
+    path: ['conflicts'],
+    summary: 'predicted merge conflicts, shared files and contract warnings between agents',
+    usage: 'Usage: supervise conflicts [--json] [-c FILE]',
+    help: `
+Compares every agent's worktree under worktreeDir with every other and with the base branch's
+current head, uncommitted work included, without touching any index or file:
+  ✗ conflict   git merge-tree predicts a merge conflict in these files
+  ⚠ contract   an agent's changed or new files import a file another agent changed
+               (TypeScript/JavaScript, Python, Go)
+  ! overlap    both change these files, and they merge cleanly
+Works whether or not a supervisor is running. Exit 0 when there is nothing, 1 when there is.
+
+  --json              print an array of {kind, agents: [a, b], files, detail}; a conflict with
+                      the base branch has its name second and "base": true
+${CONFIG_HELP}`,
+    options: { json: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./conflicts.js')).conflictsCommand(a),
+  },
+  {
     path: ['hook'],
     summary: "internal: called by an agent CLI's hooks inside a worktree",
     usage: 'Usage: supervise hook session-start|stop|notification|session-end --agent NAME',

@@ -61,8 +61,10 @@ export async function snapshotWorktree(git: GitRunner, worktree: string, exclude
       () => false,
     );
     if (!copied) await git.run(worktree, ['read-tree', head], [0], env);
-    const pathspec = ['.', ...[...exclude].map((p) => `:(exclude,literal)${p}`)];
-    await git.run(worktree, ['add', '-A', '--', ...pathspec], [0], env);
+    await git.run(worktree, ['add', '-A'], [0], env);
+    // Back to HEAD's version in the temporary index. Not an exclude pathspec on `add`: naming a
+    // path git ignores (as the supervisor's worktrees do with these) fails the whole add.
+    if (exclude.size) await git.run(worktree, ['reset', '-q', head, '--', ...[...exclude].map((p) => `:(literal)${p}`)], [0], env);
     const tree = (await git.run(worktree, ['write-tree'], [0], env)).stdout.trim();
     if (tree === headTree) return { head, commit: head };
     const commit = await git.run(worktree, ['commit-tree', tree, '-p', head, '-m', 'supervise: uncommitted work'], [0], { ...env, ...SNAPSHOT_IDENTITY });

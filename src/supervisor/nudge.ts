@@ -21,6 +21,19 @@ import { isFinal, usesHooks, type AgentStatus } from '../agents/status.js';
 /** The line typed into a nudged agent, Enter included. */
 export const NUDGE_LINE = 'The team handoff was synced: re-read HANDOFF.md for what your teammates did and decided.\r';
 
+/** The agent lines the conflict radar writes among its warnings (src/radar/publish.ts RADAR_NOTE). */
+const RADAR_NOTE = /^(?:✗ conflicts with |⚠ \S+ imports )/u;
+
+/**
+ * The nudge for an agent with these warnings: NUDGE_LINE, plus what the conflict radar warns it
+ * of (also in its Blockers), without the glyphs, on the same line.
+ */
+export function nudgeLine(warnings: readonly string[]): string {
+  const notes = warnings.filter((w) => RADAR_NOTE.test(w)).map((w) => w.replace(/^[✗⚠]\s*/u, ''));
+  if (!notes.length) return NUDGE_LINE;
+  return `${NUDGE_LINE.slice(0, -1)} Its Blockers warn you: ${notes.join('; ')}.\r`;
+}
+
 export interface NudgeInput {
   preset: Preset;
   status: AgentStatus;

@@ -18,14 +18,14 @@ import { addWarning, applyCapture, removeWarning, statusText, type AgentState } 
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
-import { decideNudge, NUDGE_LINE, syncMessage, type SyncSummary } from './nudge.js';
+import { decideNudge, nudgeLine, syncMessage, type SyncSummary } from './nudge.js';
 import { ownFiles } from './ownFiles.js';
 import { QuietTimer, questionText, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
 import { beforeLaunch, beforeStop, restoreRuns } from './restore.js';
 import { newRun, resetRun, type Run } from './run.js';
 import { StateFile } from './stateFile.js';
-import { syncTeam, type SyncAgent } from './sync.js';
+import { syncTeam, watchRadar, type SyncAgent } from './sync.js';
 import { readTeamText, type TeamContext } from './team.js';
 import { buildHandoffView, type HandoffView } from './view.js';
 import { OrphanWatcher } from './watcher.js';
@@ -88,7 +88,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   /** Checks the repository, the base and every agent's command; creates nothing. */
   static async create(opts: SupervisorOptions): Promise<Supervisor> {
     const git = await GitRepo.open(opts.loaded.root);
-    const sup = new Supervisor(opts, git);
+    const sup: Supervisor = watchRadar(new Supervisor(opts, git), (name) => sup.changed(sup.mustGet(name)));
     sup.baseCommit = (await git.resolveBase(opts.loaded.config.base)).commit;
     await assertAgentCommands(opts.loaded, opts.env, sup.baseCommit);
     return sup;
@@ -168,7 +168,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       const d = decideNudge({ preset: config.preset, status: state.status, hooks: hookSeen, lines: session.screen.viewportText(), notify: this.opts.loaded.config.sync.notify });
       if (!d.nudge) summary.skipped.push({ agent: config.name, reason: d.reason });
       else {
-        session.write(NUDGE_LINE);
+        session.write(nudgeLine(state.warnings));
         summary.nudged.push(config.name);
       }
     }

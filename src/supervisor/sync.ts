@@ -11,6 +11,9 @@ import { readWorktreeFile } from './readHandoff.js';
 import { hashText, readMergedCopy, writeMergedCopy } from './records.js';
 import { mergeIntoTeam, worktreeCopy, type TeamContext } from './team.js';
 
+/** The conflict radar that follows a supervisor; every sync refreshes it first (see syncTeam). */
+export { watchRadar } from '../radar/live.js';
+
 export interface SyncAgent {
   agent: string;
   branch: string;
@@ -70,6 +73,8 @@ export async function readAgentHandoffs(root: string, agents: SyncAgent[]): Prom
 }
 
 export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { writeWorktrees: boolean }): Promise<SyncResult> {
+  // The Blockers then warn of what the radar sees now, not at the last status change.
+  await team.radar?.refresh();
   const reads = await readAgentHandoffs(team.root, agents);
   const merged = await mergeIntoTeam(team, reads.map((r) => r.input), 'sync');
   // What was merged is not news next time: `handoff merge` again must change nothing.

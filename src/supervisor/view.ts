@@ -12,6 +12,7 @@ export interface HandoffView {
 
 /** Reads every worktree and merges in memory; writes nothing. */
 export async function buildHandoffView(team: TeamContext, agents: SyncAgent[]): Promise<HandoffView> {
+  await team.radar?.refresh();
   const reads = await readAgentHandoffs(team.root, agents);
   const merged = await previewMerge(team, reads.map((r) => r.input));
   return {

@@ -10,6 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GitRunner } from '../../src/git/run.js';
 import { Radar } from '../../src/radar/radar.js';
 import { ownFiles } from '../../src/supervisor/ownFiles.js';
+import type { Supervisor } from '../../src/supervisor/supervisor.js';
+import { readNdjson } from '../helpers/fakeAgent.js';
+import { createSupervisor } from '../helpers/supervisor.js';
+import { waitFor } from '../helpers/wait.js';
 import { CLI, makeTeam, type Team } from '../helpers/headless.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
 
@@ -171,4 +175,67 @@ agents:
     write(trees.bravo!, { 'src/client.ts': "import { total } from './api.js';\n" });
     expect(run(t)).toMatchObject({ code: 0, stdout: '✓ no conflicts predicted between 2 agents and main\n' });
   });
+});
+
+describe('the radar beside a running supervisor', () => {
+  let team: Team | undefined;
+  let sup: Supervisor | undefined;
+  afterEach(async () => {
+    await sup?.shutdown();
+    team?.cleanup();
+    sup = undefined;
+    team = undefined;
+  });
+
+  const agent = (name: string, edit: string) => `  - name: ${name}
+    task: Work on ${edit}
+    args: [--fake-record, SCRATCH/${name}.json, --fake-work, "50", --fake-interactive, --fake-edit, ${edit}]
+`;
+
+  it("shows conflicts and contracts on the agents, writes them into every affected agent's synced handoff and the nudge", async () => {
+    team = makeTeam(`version: 1
+project: Shop
+handoff: { enforce: off }
+agents:
+${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/api.ts')}${agent('carol', 'src/client.ts')}`);
+    const t = team;
+    write(t.repo.dir, { 'src/api.ts': API, 'src/client.ts': "import { total } from './api.js';\n" });
+    t.repo.git('add', '-A');
+    t.repo.git('commit', '-q', '-m', 'api');
+    sup = await createSupervisor(t);
+    const s = sup;
+    await s.start();
+    const warnings = (name: string) => s.agents().find((a) => a.name === name)!.warnings;
+    // alpha and bravo both append to src/api.ts, none of it committed; carol's client imports it
+    await waitFor(() => s.agents().every((a) => a.status === 'idle') && warnings('carol').length === 2 && warnings('alpha').length === 2, {
+      timeout: 40_000,
+      message: () => JSON.stringify(s.agents().map((a) => [a.name, a.status, a.warnings])),
+    });
+    expect(warnings('alpha')).toEqual(['✗ conflicts with bravo: src/api.ts', '⚠ carol imports src/api.ts, changed by alpha']);
+    expect(warnings('bravo')).toEqual(['✗ conflicts with alpha: src/api.ts', '⚠ carol imports src/api.ts, changed by bravo']);
+    expect(warnings('carol')).toEqual(['⚠ carol imports src/api.ts, changed by alpha', '⚠ carol imports src/api.ts, changed by bravo']);
+
+    const summary = await s.sync();
+    expect(summary.conflicts).toBeGreaterThanOrEqual(3);
+    const blockersOf = (name: string) =>
+      readFileSync(join(t.repo.dir, '.supervise', 'worktrees', name, 'HANDOFF.md'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('- ⚠'));
+    for (const name of ['alpha', 'bravo', 'carol']) {
+      expect(blockersOf(name)).toEqual(
+        expect.arrayContaining([
+          '- ⚠ merge conflict: alpha and bravo — src/api.ts',
+          '- ⚠ contract: alpha and carol — carol imports src/api.ts, changed by alpha',
+          '- ⚠ contract: bravo and carol — carol imports src/api.ts, changed by bravo',
+        ]),
+      );
+    }
+    expect(readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8')).toContain('⚠ merge conflict: alpha and bravo — src/api.ts');
+    // the nudge each idle agent reads says what concerns it
+    const nudge = (name: string) =>
+      waitFor(() => readNdjson<{ type: string; line?: string }>(`${t.record(name)}.events`).find((e) => e.type === 'input' && /team handoff was synced/.test(e.line ?? ''))?.line, { timeout: 15_000 });
+    expect(summary.nudged.sort()).toEqual(['alpha', 'bravo', 'carol']);
+    expect(await nudge('alpha')).toContain('Its Blockers warn you: conflicts with bravo: src/api.ts; carol imports src/api.ts, changed by alpha.');
+    expect(await nudge('carol')).toContain('carol imports src/api.ts, changed by alpha; carol imports src/api.ts, changed by bravo.');
+  }, 90_000);
 });
