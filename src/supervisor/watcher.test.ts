@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive } from '../../test/helpers/process.js';
 import { waitFor } from '../../test/helpers/wait.js';
+import type { AgentStatus } from '../agents/status.js';
+import { Emitter } from '../session/events.js';
+import type { AgentState } from './agentState.js';
 import { readProc } from './procfs.js';
-import { reapSessions, runWatcher } from './watcher.js';
+import { OrphanWatcher, reapSessions, runWatcher } from './watcher.js';
 
 const started: number[] = [];
 afterEach(() => {
@@ -72,5 +78,38 @@ describe('reapSessions', () => {
     expect(alive(a.leader) && alive(a.job)).toBe(true);
     await reapSessions(new Map([[a.leader, readProc(a.leader)!.start]]), { hangupMs: 50, termMs: 50 });
     await waitFor(() => !alive(a.leader) && !alive(a.job), { timeout: 5000, message: 'the session to end' });
+  });
+});
+
+class StatusEvents extends Emitter<{ status: Pick<AgentState, 'name' | 'pid' | 'status'> }> {
+  send(state: Pick<AgentState, 'name' | 'pid' | 'status'>): void {
+    this.emit('status', state);
+  }
+}
+
+describe('OrphanWatcher', () => {
+  it('runs in a session of its own and is told each running agent, then goodbye', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watcher-'));
+    try {
+      // A stand-in for the built CLI: copies what it is told to a file.
+      const script = join(dir, 'cli.mjs');
+      const log = join(dir, 'told.txt');
+      writeFileSync(script, `import { createWriteStream } from 'node:fs';\nprocess.stdin.pipe(createWriteStream(${JSON.stringify(log)}));\n`);
+      const events = new StatusEvents();
+      const watcher = OrphanWatcher.start(process.execPath, script).follow(events);
+      expect(readProc(watcher.pid!)?.session).toBe(watcher.pid);
+      const send = (name: string, status: AgentStatus, pid?: number) => events.send({ name, status, pid });
+      send('a', 'starting', 101);
+      send('a', 'working', 101);
+      send('b', 'starting', 202);
+      send('a', 'exited');
+      send('c', 'exited', 303); // a finished agent restored with an old pid
+      send('a', 'starting', 104); // restarted
+      watcher.close();
+      await waitFor(() => !alive(watcher.pid!), { message: 'the stand-in to end' });
+      expect(readFileSync(log, 'utf8')).toBe('+101\n+202\n-101\n+104\nexit\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
