@@ -127,6 +127,11 @@ export async function planLand(ctx: LandContext, name: string, opts: LandOptions
   if (plan.conflicts.length) {
     plan.problems.push(`merging ${agent.branch} into ${base.name} would conflict in ${nameFiles(plan.conflicts)}: merge ${base.name} into ${agent.branch} in the agent's worktree and resolve them, then land again`);
   }
+  const own = [...ownOf(ctx.loaded)].map((f) => `:(top,literal)${f}`);
+  const carried = (await ctx.git.run(ctx.loaded.root, ['diff', '--name-only', '-z', `${onto}...${tip}`, '--', ...own])).stdout.split('\0').filter(Boolean);
+  if (carried.length) {
+    plan.problems.push(`${agent.branch} changes the supervisor's own ${nameFiles(carried)} (force-added), which landing would bring over the team's: remove ${carried.length === 1 ? 'it' : 'them'} from the branch (git rm --cached, then commit) and land again`);
+  }
   const untracked = await untrackedInTheWay(ctx, plan.files);
   if (untracked.length) plan.problems.push(`untracked files in the main checkout would be overwritten: ${nameFiles(untracked)}; move them away and land again`);
   return plan;

@@ -187,6 +187,17 @@ describe('supervise land', () => {
     expect(t.repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('notes.md');
     expect(readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8')).not.toContain('Tests for backend');
   });
+
+  it('refuses a branch that carries the team handoff (force-added by the agent)', async () => {
+    const t = await makeTeam(['backend'], { handoffCommitted: false });
+    t.inWt('backend', 'add', '-f', 'HANDOFF.md');
+    t.inWt('backend', 'commit', '-q', '-m', 'oops');
+    const before = snapshot(t, 'backend');
+    const r = t.land('land', 'backend');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("agent/backend changes the supervisor's own HANDOFF.md");
+    expect(snapshot(t, 'backend')).toEqual(before);
+  });
 });
 
 describe('supervise clean', () => {
