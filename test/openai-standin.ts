@@ -33,8 +33,11 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-/** The assistant's reply to one main-loop request; `until` holds it back until it settles. */
-export type Reply = { text: string; until?: Promise<unknown> };
+/**
+ * The assistant's reply to one main-loop request: a message, or a call of one of Codex's tools
+ * (`exec_command` with `{cmd, …}`, say). `until` holds it back until it settles.
+ */
+export type Reply = ({ text: string } | { call: { name: string; arguments: Record<string, unknown> } }) & { until?: Promise<unknown> };
 
 /** A scripted turn: a fixed reply, or one computed from the request (index counts main requests). */
 export type Script = (req: ResponsesRequest, index: number) => Reply;
@@ -128,20 +131,20 @@ export class OpenAIStandin {
         return;
       }
       if (!main) {
-        this.answer(res, body as ResponsesRequest, 'Stand-in session');
+        this.answer(res, body as ResponsesRequest, { text: 'Stand-in session' });
         return;
       }
       const reply = this.script(body as ResponsesRequest, this.mainCount);
       this.mainCount += 1;
       for (const w of [...this.waiters]) w();
       void Promise.resolve(reply.until).then(() => {
-        if (!res.destroyed) this.answer(res, body as ResponsesRequest, reply.text);
+        if (!res.destroyed) this.answer(res, body as ResponsesRequest, reply);
       });
     });
   }
 
-  /** The minimal stream Codex accepts: created, one message item with its text, completed with usage. */
-  private answer(res: http.ServerResponse, req: ResponsesRequest, text: string): void {
+  /** The minimal stream Codex accepts: created, one output item (a message or a function call), completed with usage. */
+  private answer(res: http.ServerResponse, req: ResponsesRequest, reply: Reply): void {
     const id = `resp_standin_${this.requests.length}`;
     const itemId = `msg_standin_${this.requests.length}`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -149,10 +152,17 @@ export class OpenAIStandin {
       res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     };
     const response = { id, object: 'response', model: req.model, status: 'in_progress', output: [] };
-    const item = { id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+    let item: Record<string, unknown>;
     send('response.created', { response });
-    send('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
-    send('response.output_text.delta', { output_index: 0, content_index: 0, item_id: itemId, delta: text });
+    if ('call' in reply) {
+      const { name, arguments: args } = reply.call;
+      item = { id: `fc_standin_${this.requests.length}`, type: 'function_call', status: 'completed', call_id: `call_standin_${this.requests.length}`, name, arguments: JSON.stringify(args) };
+      send('response.output_item.added', { output_index: 0, item });
+    } else {
+      item = { id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply.text, annotations: [] }] };
+      send('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
+      send('response.output_text.delta', { output_index: 0, content_index: 0, item_id: itemId, delta: reply.text });
+    }
     send('response.output_item.done', { output_index: 0, item });
     send('response.completed', {
       response: {

@@ -2,7 +2,7 @@
 // in its PTY against the Responses stand-in: the brief with the team handoff arrives in the
 // developer message and the task as the first prompt, the hooks given on the command line drive
 // the status, enforce: block refuses the first turn end with our reason and lets the second go,
-// and the supervisor's SIGTERM ends Codex cleanly with nothing left running and nothing written
+// and the supervisor's SIGTERM ends Codex (hang-up) with nothing left running and nothing written
 // into the user's ~/.codex/config.toml. Skipped loudly when the CLI cannot be installed.
 // Needs `npm run build` first (the test script builds before it runs the tests).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ describe.skipIf(skipped !== undefined)(`the codex preset with Codex ${CODEX_VERS
     team?.cleanup();
   });
 
-  it('injects brief and task, reports status from its hooks, refuses one turn end without a handoff, and quits cleanly', async () => {
+  it('injects brief and task, reports status from its hooks, refuses one turn end without a handoff, and stops with nothing left behind', async () => {
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
     const before = new Set(await codexProcesses(codexPath));
     team = makeTeam(
