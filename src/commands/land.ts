@@ -1,5 +1,6 @@
 /** `supervise land AGENT|--all [--squash] [--commit] [--dry-run]`. */
 import { relative } from 'node:path';
+import { exists } from '../fsutil.js';
 import { configFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { SuperviseError } from '../errors.js';
@@ -48,7 +49,8 @@ export async function landCommand({ values, positionals, io }: CommandArgs): Pro
       return 0;
     }
     if (opts.dryRun) {
-      io.out([...describePlan(plan), c.dim(`(dry run: nothing changed; landing would add a "Landed:" line to ${team})`)].join('\n'));
+      const record = (await exists(loaded.handoffPath)) ? `; landing would add a "Landed:" line to ${team}` : '';
+      io.out([...describePlan(plan), c.dim(`(dry run: nothing changed${record})`)].join('\n'));
       return 0;
     }
     io.out(landedLine(result, io));

@@ -221,6 +221,8 @@ export class TuiController {
         return dispatch({ type: 'askQuit', running });
       }
       case 'yes':
+        // The land dialog stays until its plan is checked and says it can land.
+        if (state.dialog?.kind === 'land' && !LandingActions.canLand(state.dialog)) return;
         dispatch({ type: 'closeDialog' });
         if (state.dialog?.kind === 'agent') return this.act(state.dialog.action, state.dialog.agent);
         if (state.dialog?.kind === 'land') return this.landing.confirm(state.dialog);

@@ -68,12 +68,16 @@ export class LandingActions {
     );
   }
 
+  /** The dialog's plan is checked and allows the landing. */
+  static canLand(dialog: LandDialogState): boolean {
+    return Boolean(dialog.plan && dialog.plan.problems.length === 0 && !dialog.plan.nothing);
+  }
+
   /** y in the dialog: land when the plan says it can, then sync. */
   confirm(dialog: LandDialogState): void {
     const { message } = this.deps;
-    const plan = dialog.plan;
     const landing = this.landing();
-    if (!plan || plan.problems.length || plan.nothing || !landing) return;
+    if (!LandingActions.canLand(dialog) || !landing) return;
     message(`landing ${dialog.agent}…`);
     landing.land(dialog.agent).then(
       async (r) => {

@@ -87,6 +87,7 @@ describe('landing (m)', () => {
     await m.shows('✗ conflict predicted against main: src/api.ts');
     await m.shows('cannot land — esc closes');
     m.controller.input('y');
+    expect(m.store.getState().dialog?.kind).toBe('land');
     m.controller.input('\x1b');
     await m.hides('conflict predicted');
     expect(m.landing.calls).toEqual(['plan backend']);
