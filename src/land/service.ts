@@ -11,10 +11,10 @@ export type { LandPlan, LandResult } from './land.js';
 export interface Landing {
   /** The agent's changes against base, committed and not, and its commits. */
   diff(agent: string): Promise<AgentDiff>;
-  /** What landing it now would do, or why it cannot; changes nothing. */
-  plan(agent: string): Promise<LandPlan>;
+  /** What landing it now would do, or why it cannot; changes nothing. `commit`: its uncommitted work would be committed first. */
+  plan(agent: string, opts?: { commit?: boolean }): Promise<LandPlan>;
   /** Land it (a merge commit); rejects with a SuperviseError saying why when it cannot. */
-  land(agent: string): Promise<LandResult>;
+  land(agent: string, opts?: { commit?: boolean }): Promise<LandResult>;
 }
 
 export class LandingService implements Landing {
@@ -28,11 +28,11 @@ export class LandingService implements Landing {
     return agentDiff(this.ctx, agent);
   }
 
-  plan(agent: string): Promise<LandPlan> {
-    return planLand(this.ctx, agent);
+  plan(agent: string, opts: { commit?: boolean } = {}): Promise<LandPlan> {
+    return planLand(this.ctx, agent, opts);
   }
 
-  land(agent: string): Promise<LandResult> {
-    return landAgent(this.ctx, agent);
+  land(agent: string, opts: { commit?: boolean } = {}): Promise<LandResult> {
+    return landAgent(this.ctx, agent, opts);
   }
 }

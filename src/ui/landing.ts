@@ -4,7 +4,7 @@
  * then syncs so that running agents hear that base moved.
  */
 import { LandingService, type Landing } from '../land/service.js';
-import { selectedAgent } from './state/reducer.js';
+import { isLive, selectedAgent } from './state/reducer.js';
 import type { Store } from './state/store.js';
 import type { LandDialogState, MessageLevel } from './state/types.js';
 import type { TuiSupervisor } from './types.js';
@@ -57,12 +57,16 @@ export class LandingActions {
   /** `m`: the dialog, with the plan once it is checked. */
   askLand(): void {
     const { dispatch } = this.deps.store;
-    const agent = selectedAgent(this.deps.store.getState())?.name;
-    if (!agent) return;
+    const selected = selectedAgent(this.deps.store.getState());
+    if (!selected) return;
+    const agent = selected.name;
+    // An agent that has ended may have left work uncommitted: the dialog says y commits it first.
+    // A running one is never committed under its feet.
+    const commit = !isLive(selected);
     const landing = this.landing();
     if (!landing) return this.deps.message('the agents are still starting');
     dispatch({ type: 'askLand', agent });
-    landing.plan(agent).then(
+    landing.plan(agent, { commit }).then(
       (plan) => dispatch({ type: 'landPlanned', agent, plan }),
       (err: unknown) => dispatch({ type: 'landPlanned', agent, error: errorText(err) }),
     );
@@ -79,7 +83,7 @@ export class LandingActions {
     const landing = this.landing();
     if (!LandingActions.canLand(dialog) || !landing) return;
     message(`landing ${dialog.agent}…`);
-    landing.land(dialog.agent).then(
+    landing.land(dialog.agent, { commit: dialog.plan!.commitFirst }).then(
       async (r) => {
         const what = `landed ${dialog.agent} into ${r.plan.base}${r.commit ? ` as ${r.commit.slice(0, 7)}` : ''}`;
         message(`${what}; syncing…`);

@@ -24,6 +24,7 @@ export function landDialogLines(d: LandDialogState): Line[] {
     [seg(`land ${d.agent}: ${p.branch} → ${p.base}`, { bold: true }), seg(` (${p.mode === 'squash' ? 'squashed' : 'merge commit'})`, { dim: true })],
     [seg(`${p.commits.length} commit${p.commits.length === 1 ? '' : 's'}, ${p.files.length} file${p.files.length === 1 ? '' : 's'} `), seg(`+${p.added}`, { color: 'green' }), seg(' '), seg(`-${p.removed}`, { color: 'red' })],
   ];
+  if (p.commitFirst) out.push([seg(`commits its uncommitted work first: ${p.uncommitted.slice(0, 3).join(', ')}${p.uncommitted.length > 3 ? ', …' : ''}`, { color: 'yellow' })]);
   for (const f of p.files.slice(0, MAX_FILES)) out.push([seg(`  ${f}`, { dim: true })]);
   if (p.files.length > MAX_FILES) out.push([seg(`  … ${p.files.length - MAX_FILES} more`, { dim: true })]);
   out.push([seg(`message: ${p.message.split('\n')[0]}`)]);
@@ -31,7 +32,7 @@ export function landDialogLines(d: LandDialogState): Line[] {
   if (p.conflicts.length) out.push([seg(`✗ conflict predicted against ${p.base}: ${p.conflicts.join(', ')}`, { color: 'red', bold: true })]);
   for (const problem of p.problems) out.push([seg(`✗ ${problem}`, { color: 'red' })]);
   if (p.problems.length) out.push([], [seg('cannot land — esc closes', { bold: true })]);
-  else out.push([seg(`land it into ${p.base} and sync the agents? (y/n)`, { bold: true })]);
+  else out.push([seg(`${p.commitFirst ? 'commit its work, ' : ''}land it into ${p.base} and sync the agents? (y/n)`, { bold: true })]);
   return out;
 }
 

@@ -67,6 +67,19 @@ describe('diff view (d)', () => {
 });
 
 describe('landing (m)', () => {
+  it('offers to commit the uncommitted work of an agent that has ended, and does so on y', async () => {
+    const m = mount();
+    m.sup.report(agent('frontend', { status: 'exited', exitCode: 0, pid: undefined }));
+    m.landing.plans.set('frontend', fakePlan('frontend', { uncommitted: ['notes.md'], commitFirst: true }));
+    m.controller.input('2');
+    m.controller.input('m');
+    await m.shows('commits its uncommitted work first: notes.md');
+    await m.shows('commit its work, land it into main and sync the agents? (y/n)');
+    m.controller.input('y');
+    await waitFor(() => m.sup.calls.includes('sync'));
+    expect(m.landing.calls).toEqual(['plan frontend --commit', 'land frontend --commit']);
+  });
+
   it('shows the diff stat and asks; y lands and then syncs', async () => {
     const m = mount();
     m.controller.input('m');

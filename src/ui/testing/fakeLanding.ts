@@ -37,13 +37,13 @@ export class FakeLanding implements Landing {
     return this.diffs.get(agent) ?? fakeDiff(agent, []);
   }
 
-  async plan(agent: string): Promise<LandPlan> {
-    this.calls.push(`plan ${agent}`);
+  async plan(agent: string, opts: { commit?: boolean } = {}): Promise<LandPlan> {
+    this.calls.push(`plan ${agent}${opts.commit ? ' --commit' : ''}`);
     return this.plans.get(agent) ?? fakePlan(agent);
   }
 
-  async land(agent: string): Promise<LandResult> {
-    this.calls.push(`land ${agent}`);
+  async land(agent: string, opts: { commit?: boolean } = {}): Promise<LandResult> {
+    this.calls.push(`land ${agent}${opts.commit ? ' --commit' : ''}`);
     return { plan: this.plans.get(agent) ?? fakePlan(agent), commit: 'e'.repeat(40) };
   }
 }
