@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
+import type { StopOptions } from '../session/session.js';
 import { isSessionId } from '../agents/presets.js';
 import { AgentLog, logPath } from './logs.js';
 import { readAgentRecord } from './records.js';
@@ -114,9 +115,15 @@ export async function beforeLaunch(run: Run, root: string, env: NodeJS.ProcessEn
   }
 }
 
-/** Before stopping a Claude agent whose turn just ended: its transcript is on disk, so `--resume` finds the turn. */
-export async function beforeStop(run: Run, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Stops an agent on request (hang-up, TERM, KILL). A Claude agent whose turn just ended is
+ * stopped once its transcript is on disk, so `--resume` finds that turn.
+ */
+export async function haltRun(run: Run, env: NodeJS.ProcessEnv, stop?: StopOptions): Promise<void> {
+  run.stopRequested = true;
   const id = run.state.sessionId;
-  if (run.config.preset !== 'claude' || !isSessionId(id) || run.lastStopAt === undefined) return;
-  await transcriptSettled(claudeTranscriptPath({ ...env, ...run.config.env }, run.state.worktree, id), run.lastStopAt);
+  if (run.config.preset === 'claude' && isSessionId(id) && run.lastStopAt !== undefined) {
+    await transcriptSettled(claudeTranscriptPath({ ...env, ...run.config.env }, run.state.worktree, id), run.lastStopAt);
+  }
+  await run.session?.stop(stop);
 }

@@ -22,7 +22,7 @@ import { decideNudge, nudgeLine, syncMessage, type SyncSummary } from './nudge.j
 import { ownFiles } from './ownFiles.js';
 import { QuietTimer, questionText, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
-import { beforeLaunch, beforeStop, restoreRuns } from './restore.js';
+import { beforeLaunch, haltRun, restoreRuns } from './restore.js';
 import { newRun, resetRun, type Run } from './run.js';
 import { StateFile } from './stateFile.js';
 import { syncTeam, watchRadar, type SyncAgent } from './sync.js';
@@ -139,7 +139,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   async stopAgent(name: string): Promise<void> {
     const run = this.mustGet(name);
     if (!run.session?.running) return;
-    await this.halt(run);
+    await haltRun(run, this.opts.env, this.opts.stop);
     await run.captured;
   }
 
@@ -200,7 +200,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.shuttingDown ??= (async () => {
       await Promise.all(
         [...this.runs.values()].map(async (run) => {
-          if (run.session?.running) await this.halt(run);
+          if (run.session?.running) await haltRun(run, this.opts.env, this.opts.stop);
           await run.captured;
         }),
       );
@@ -234,12 +234,6 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const run = this.runs.get(name);
     if (!run) throw new SuperviseError('UsageError', `no agent named "${name}".`);
     return run;
-  }
-
-  private async halt(run: Run): Promise<void> {
-    run.stopRequested = true;
-    await beforeStop(run, this.opts.env);
-    await run.session?.stop(this.opts.stop);
   }
 
   private async launch(run: Run): Promise<void> {
