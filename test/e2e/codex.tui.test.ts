@@ -95,7 +95,16 @@ agents:
   it('answering in the attached pane lets it go on, and its Stop hook sets idle', async () => {
     tmux.keys('Enter');
     await tmux.until((s) => s.includes('ATTACHED'), 'the attached marker');
-    tmux.type('y');
+    // Codex drops a key that comes right as its dialog opens (no accidental approvals): confirm the
+    // preselected "Yes" with Enter until it takes it (an extra Enter on an empty prompt does nothing).
+    await waitFor(
+      () => {
+        if (tmux.screen().includes('You approved codex')) return true;
+        tmux.keys('Enter');
+        return false;
+      },
+      { interval: 500, timeout: 15_000, message: () => `the approval taken; the screen:\n${tmux.screen()}` },
+    );
     await standin.waitForMain(2, 20_000);
     await tmux.until((s) => /1 \S coder\s+idle/.test(s) && s.includes('The health check is in.'), 'coder idle after its turn', 30_000);
     expect(existsSync(join(worktree, MARKER))).toBe(true);
