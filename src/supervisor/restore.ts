@@ -62,8 +62,9 @@ export async function restoreRuns(input: RestoreInput): Promise<Run[]> {
     }
     launch.push(run);
   }
+  // The last message is the one a TUI keeps on screen: after a crash it says so again.
   const text = planMessage(plan);
-  if (text) input.message(text);
+  if (text) input.message(plan.crashed ? `recovered from a crash; ${text}` : text);
   return launch;
 }
 
