@@ -106,6 +106,27 @@ describe.skipIf(skipped !== undefined)(`Codex ${CODEX_VERSION} facts${skipped ? 
     expect(await codexProcesses(codexPath)).not.toContain(screen.pid);
   }, 60_000);
 
+  test('`codex resume <id>` before our arguments continues the session: earlier turns in the request, SessionStart with source resume', async () => {
+    const screen = await launch((_req, i) => ({ text: `reply ${i}` }), 'FIRST-RUN-PROMPT');
+    await standin!.waitForMain(2, 30_000);
+    await screen.waitForScreen(IDLE);
+    screen.write('\x04');
+    expect((await screen.exited).exitCode).toBe(0);
+    const id = (await hooks())[0]?.session_id as string;
+    const hookArgs = codexHookArgs(Object.fromEntries(EVENTS.map((e) => [e, recorder(e)])) as Record<CodexHookEvent, string>);
+    const args = ['resume', id, ...codexLaunchArgs({ worktree: repo, brief: 'DEVELOPER-BRIEF-7731', hookArgs }), 'RESUMED-PROMPT'];
+    const again = new PtyScreen(codexPath, args, { cwd: repo, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', ...home!.env() } });
+    screens.push(again);
+    await standin!.waitForMain(3, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${again.screen()}`);
+    });
+    const third = standin!.mainRequests[2]!;
+    expect(messagesOf(third, 'user').join('\n')).toContain('FIRST-RUN-PROMPT');
+    expect(lastUserText(third)).toBe('RESUMED-PROMPT');
+    const starts = (await hooks()).filter((e) => e.hook_event_name === 'SessionStart');
+    expect(starts.at(-1)).toMatchObject({ session_id: id, source: 'resume' });
+  }, 60_000);
+
   test('a hook whose trusted hash does not match is held back behind the review screen', async () => {
     const good = codexHookArgs(Object.fromEntries(EVENTS.map((e) => [e, recorder(e)])) as Record<CodexHookEvent, string>);
     const bad = good.map((a) => (a.startsWith('hooks.state=') ? a.replace(/sha256:[0-9a-f]{8}/, 'sha256:00000000') : a));
