@@ -35,15 +35,16 @@ export async function restoreRuns(input: RestoreInput): Promise<Run[]> {
   const plan = planStart([...names], saved, { fresh: input.fresh, previousAlive: saved !== undefined && saved.pid !== process.pid && processAlive(saved.pid) });
   if (saved && plan.crashed) {
     input.message(crashMessage(saved, plan));
+    // Every configured agent, not only this run's (--only): nothing any of them wrote is lost.
     const agents = await Promise.all(
-      runs.map(async (r) => ({
-        agent: r.config.name,
-        branch: r.config.branch,
-        worktree: r.state.worktree,
+      loaded.config.agents.map(async (a) => ({
+        agent: a.name,
+        branch: a.branch,
+        worktree: join(loaded.worktreeRoot, a.name),
         handoffFile: loaded.config.handoff.file,
         // What was injected adds nothing; anything the agent wrote since is merged.
-        injectedHash: (await readAgentRecord(loaded.root, r.config.name))?.injectedHash,
-        status: plan.interrupted.includes(r.config.name) ? 'interrupted (the supervisor crashed)' : undefined,
+        injectedHash: (await readAgentRecord(loaded.root, a.name))?.injectedHash,
+        status: plan.interrupted.includes(a.name) ? 'interrupted (the supervisor crashed)' : undefined,
       })),
     );
     const result = await syncTeam(input.team, agents, { writeWorktrees: false });
