@@ -74,11 +74,13 @@ describe.skipIf(!!tmuxMissing())('d and m in a terminal', () => {
     await tmux.until((s) => s.includes('land alpha: agent/alpha → main') && s.includes('1 commit, 1 file +1 -0'), 'the land dialog with the diff stat');
     await tmux.until((s) => s.includes('land it into main and sync the agents? (y/n)'), 'the question');
     tmux.keys('y');
-    await tmux.until((s) => /landed alpha into main as [0-9a-f]{7}/.test(s), 'the landing reported');
+    await tmux.until((s) => /landed alpha into main as [0-9a-f]{7}; agents synced/.test(s), 'the landing and the sync after it reported');
     expect(repo.git('rev-parse', 'main^1').trim()).toBe(before);
     expect(repo.git('log', '-1', '--format=%s', 'main').trim()).toBe('Build alpha');
     expect(readFileSync(join(repo.dir, 'src/alpha.ts'), 'utf8')).toContain('edited by alpha');
-    await waitFor(() => /- Landed: alpha \(agent\/alpha\) into main as [0-9a-f]{7}/.test(readFileSync(join(repo.dir, 'HANDOFF.md'), 'utf8')), { message: 'the Landed line in HANDOFF.md' });
+    // The sync after the landing keeps the line, and hands it to the agents' worktrees.
+    expect(readFileSync(join(repo.dir, 'HANDOFF.md'), 'utf8')).toMatch(/- Landed: alpha \(agent\/alpha\) into main as [0-9a-f]{7}/);
+    expect(readFileSync(join(repo.dir, '.supervise', 'worktrees', 'beta', 'HANDOFF.md'), 'utf8')).toContain('- Landed: alpha (agent/alpha) into main');
   });
 
   it('names a predicted conflict in the dialog and lands nothing', async () => {
