@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codexHookArgs, codexLaunchArgs, type CodexHookEvent } from '../src/agents/codexSettings.js';
+import { nudgeLine } from '../src/supervisor/nudge.js';
 import { OpenAIStandin, lastUserText, messagesOf, type Script } from './openai-standin.js';
 import { CODEX_VERSION, CodexHome, codexProcesses, findCodex, skipReason } from './helpers/codex.js';
 import { PtyScreen, waitFor } from './helpers/claude.js';
@@ -125,6 +126,23 @@ describe.skipIf(skipped !== undefined)(`Codex ${CODEX_VERSION} facts${skipped ? 
     expect(lastUserText(third)).toBe('RESUMED-PROMPT');
     const starts = (await hooks()).filter((e) => e.hook_event_name === 'SessionStart');
     expect(starts.at(-1)).toMatchObject({ session_id: id, source: 'resume' });
+  }, 60_000);
+
+  test('a line written in one go with Enter stays in the composer (a paste); as a bracketed paste then Enter it is sent', async () => {
+    const screen = await launch((_req, i) => ({ text: `reply ${i}` }), 'hello');
+    await standin!.waitForMain(2, 30_000); // the first turn and its refused stop
+    await screen.waitForScreen(/reply 1[\s\S]*› Ask Codex to do anything/);
+    screen.write('PLAIN-LINE-5521\r');
+    await screen.waitForScreen(/› PLAIN-LINE-5521/);
+    // Then the nudge's way (src/supervisor/nudge.ts nudgeLine): one request carries both lines,
+    // so the first was never sent on its own.
+    screen.write(nudgeLine([], 'codex'));
+    await standin!.waitForMain(3, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${screen.screen()}`);
+    });
+    const sent = lastUserText(standin!.mainRequests[2]!);
+    expect(sent).toContain('PLAIN-LINE-5521');
+    expect(sent).toContain('The team handoff was synced');
   }, 60_000);
 
   test('a hook whose trusted hash does not match is held back behind the review screen', async () => {

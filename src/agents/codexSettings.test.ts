@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nudgeLine } from '../supervisor/nudge.js';
 import { codexAgentHookArgs, codexEventLabel, codexHookArgs, codexHookHash, codexLaunchArgs } from './codexSettings.js';
 
 describe('codex hook trust', () => {
@@ -37,5 +38,15 @@ describe('codex hook trust', () => {
   it('launches without the daemon, with the worktree trusted and the brief as developer instructions', () => {
     const args = codexLaunchArgs({ worktree: '/w/t', brief: 'line "1"\nline 2', hookArgs: ['-c', 'x=1'] });
     expect(args).toEqual(['--no-daemon', '-c', 'projects={"/w/t"={trust_level="trusted"}}', '-c', 'developer_instructions="line \\"1\\"\\nline 2"', '-c', 'x=1']);
+  });
+});
+
+describe('typing a line into Codex', () => {
+  it('the sync nudge goes in as a bracketed paste followed by Enter, for codex only', () => {
+    const plain = nudgeLine([]);
+    expect(plain.endsWith('\r')).toBe(true);
+    expect(nudgeLine([], 'codex')).toBe(`\x1b[200~${plain.slice(0, -1)}\x1b[201~\r`);
+    expect(nudgeLine(['✗ conflicts with api in src/x.ts'], 'codex')).toMatch(/^\x1b\[200~[^\r]*conflicts with api in src\/x\.ts\.\x1b\[201~\r$/);
+    expect(nudgeLine([], 'claude')).toBe(plain);
   });
 });

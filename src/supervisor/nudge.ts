@@ -26,12 +26,14 @@ const RADAR_NOTE = /^(?:✗ conflicts with |⚠ \S+ imports )/u;
 
 /**
  * The nudge for an agent with these warnings: NUDGE_LINE, plus what the conflict radar warns it
- * of (also in its Blockers), without the glyphs, on the same line.
+ * of (also in its Blockers), without the glyphs, on the same line. Codex takes a line written in
+ * one go as a paste, where Enter only adds a line (docs/codex.md): it gets the line as a bracketed
+ * paste, then Enter.
  */
-export function nudgeLine(warnings: readonly string[]): string {
+export function nudgeLine(warnings: readonly string[], preset?: Preset): string {
   const notes = warnings.filter((w) => RADAR_NOTE.test(w)).map((w) => w.replace(/^[✗⚠]\s*/u, ''));
-  if (!notes.length) return NUDGE_LINE;
-  return `${NUDGE_LINE.slice(0, -1)} Its Blockers warn you: ${notes.join('; ')}.\r`;
+  const line = notes.length ? `${NUDGE_LINE.slice(0, -1)} Its Blockers warn you: ${notes.join('; ')}.\r` : NUDGE_LINE;
+  return preset === 'codex' ? `\x1b[200~${line.slice(0, -1)}\x1b[201~\r` : line;
 }
 
 export interface NudgeInput {

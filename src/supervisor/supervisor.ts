@@ -168,7 +168,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       const d = decideNudge({ preset: config.preset, status: state.status, hooks: hookSeen, lines: session.screen.viewportText(), notify: this.opts.loaded.config.sync.notify });
       if (!d.nudge) summary.skipped.push({ agent: config.name, reason: d.reason });
       else {
-        session.write(nudgeLine(state.warnings));
+        session.write(nudgeLine(state.warnings, config.preset));
         summary.nudged.push(config.name);
       }
     }
