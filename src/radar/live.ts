@@ -40,6 +40,8 @@ export class LiveRadar implements RadarSource {
   private current?: Promise<void>;
   private next?: Promise<void>;
   private readonly keys = new Map<string, string>();
+  /** Agents whose worktree may have changed since the last refresh; all of them when undefined. */
+  private dirty?: Set<string>;
 
   constructor(
     private readonly sup: Watched,
@@ -54,12 +56,14 @@ export class LiveRadar implements RadarSource {
   /** Schedule a refresh in a moment; pokes in between fold into one. */
   poke(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), this.debounceMs);
+    this.timer = setTimeout(() => void this.refresh(false), this.debounceMs);
     this.timer.unref?.();
   }
 
-  refresh(): Promise<void> {
+  /** `full`: read every worktree again (a sync: agents edit while working, with no status change). */
+  refresh(full = true): Promise<void> {
     clearTimeout(this.timer);
+    if (full) this.dirty = undefined;
     // One refresh at a time; calls made during one share the next, which sees their changes.
     if (this.next) return this.next;
     const next = (this.current ?? Promise.resolve()).then(async () => {
@@ -83,8 +87,14 @@ export class LiveRadar implements RadarSource {
         const base = await (await GitRepo.open(config.root, git)).resolveBase(config.config.base);
         this.radar = new Radar({ git, root: config.root, base: base.ref, exclude: ownFiles(config.config.handoff.file) });
       }
-      report = await this.radar.refresh(states.map((a) => ({ name: a.name, worktree: a.worktree })));
+      const changed = this.dirty;
+      this.dirty = new Set();
+      report = await this.radar.refresh(
+        states.map((a) => ({ name: a.name, worktree: a.worktree })),
+        changed,
+      );
     } catch {
+      this.dirty = undefined;
       return; // the base is gone for a moment (a rebase, a checkout): the next change asks again
     }
     this.last = report;
@@ -98,6 +108,7 @@ export class LiveRadar implements RadarSource {
     const key = `${s.status}\0${s.diff?.added}\0${s.diff?.removed}\0${s.diff?.files.join('\0')}\0${s.handoffCaptured}`;
     if (this.keys.get(s.name) === key) return;
     this.keys.set(s.name, key);
+    this.dirty?.add(s.name);
     if (s.status !== 'starting') this.poke();
   }
 }

@@ -78,13 +78,18 @@ export class Radar {
   private readonly oracle: MergeOracle;
   /** Import targets by snapshot commit, then by file. */
   private readonly imports = new Map<string, Map<string, ImportTarget[]>>();
+  /** The last snapshot of each worktree. */
+  private readonly snaps = new Map<string, Snapshot>();
 
   constructor(private readonly opts: RadarOptions) {
     this.oracle = new MergeOracle(opts.git, opts.root);
   }
 
-  /** Everything the radar sees now, for these agents. */
-  async refresh(agents: readonly RadarAgent[]): Promise<RadarReport> {
+  /**
+   * Everything the radar sees now, for these agents. With `changed`, only those agents' worktrees
+   * are read again; the others' last snapshots stand (a live caller knows who changed).
+   */
+  async refresh(agents: readonly RadarAgent[], changed?: ReadonlySet<string>): Promise<RadarReport> {
     const { git, root, base, exclude } = this.opts;
     const head = await git.run(root, ['rev-parse', '--verify', '--quiet', `${revision(base, 'base')}^{commit}`], [0, 1]).catch((err: unknown) => {
       throw new SuperviseError('GitError', `cannot read the base "${base}": ${describe(err)}`);
@@ -95,7 +100,9 @@ export class Radar {
     const seen = (
       await mapLimit(agents, this.opts.concurrency ?? 4, async (agent): Promise<Seen | undefined> => {
         try {
-          const snap = await snapshotWorktree(git, agent.worktree, exclude);
+          const last = changed && !changed.has(agent.name) ? this.snaps.get(agent.worktree) : undefined;
+          const snap = last ?? (await snapshotWorktree(git, agent.worktree, exclude));
+          this.snaps.set(agent.worktree, snap);
           const files = await this.oracle.changed(baseCommit, snap.commit, exclude);
           return { agent, snap, files, set: new Set(files) };
         } catch (err) {

@@ -2,18 +2,17 @@
  * A worktree's state — commits, staged, unstaged and untracked work — as a commit object, made
  * without touching the agent's index or files: `git add -A` runs against a temporary index
  * (GIT_INDEX_FILE), and the tree it writes becomes a commit on top of the worktree's HEAD, which
- * `git merge-tree` can take. The supervisor's own files keep the version HEAD has.
+ * `git merge-tree` can take. The supervisor's own files are left out. Three git calls: a radar
+ * refresh makes one snapshot per agent, and on a busy machine each process start counts.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { describe, type GitRunner } from '../git/run.js';
 
 export interface Snapshot {
-  /** The worktree's HEAD commit. */
-  head: string;
-  /** HEAD itself when nothing is uncommitted, else a commit of the working tree on top of it. */
+  /** A commit of the working tree whose parent is the worktree's HEAD. */
   commit: string;
 }
 
@@ -43,32 +42,49 @@ function gitEnv(): Record<string, string> {
   return out;
 }
 
+/**
+ * An exclude pathspec matching `path` alone. A glob, not a literal name: git fails the whole
+ * `add` when a literal pathspec names a file it ignores, as the supervisor's worktrees ignore
+ * these; a pattern that only matches it is not reported.
+ */
+export function excludeSpec(path: string): string {
+  const chars = [...path].map((c) => (/[*?[\]\\]/.test(c) ? `\\${c}` : c));
+  const last = chars.pop() ?? '';
+  return `:(exclude,glob)${chars.join('')}${/^[\w.-]$/.test(last) ? `[${last}]` : last}`;
+}
+
+/** The worktree's own index: `.git` is a folder in a main checkout, a `gitdir:` file in a linked one. */
+async function indexOf(git: GitRunner, worktree: string): Promise<string> {
+  const dotGit = join(worktree, '.git');
+  try {
+    if ((await stat(dotGit)).isDirectory()) return join(dotGit, 'index');
+    const m = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, 'utf8'));
+    if (m) return join(resolve(worktree, (m[1] as string).trim()), 'index');
+  } catch {
+    // not the usual layout: ask git
+  }
+  return (await git.run(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).stdout.trim();
+}
+
 /** The worktree as a commit; `exclude` (repository-relative) keep HEAD's version. */
 export async function snapshotWorktree(git: GitRunner, worktree: string, exclude: ReadonlySet<string> = new Set()): Promise<Snapshot> {
   let dir: string | undefined;
   try {
-    const out = await git.run(worktree, ['rev-parse', '--path-format=absolute', 'HEAD', 'HEAD^{tree}', '--git-path', 'index']);
-    const [head, headTree, indexPath] = out.stdout.split('\n').map((l) => l.trim());
-    if (!head || !headTree || !indexPath) throw new Error('git rev-parse printed no HEAD');
     dir = await mkdtemp(join(tmpdir(), 'supervise-snapshot-'));
     const index = join(dir, 'index');
     const env = { ...gitEnv(), GIT_INDEX_FILE: index };
     // A copy of the worktree's own index keeps git's stat cache, so `add -A` hashes only what
     // changed, not every file of a big repository; it also keeps the skip-worktree marks that
     // hide the supervisor's files. Without one, start from HEAD.
-    const copied = await copyFile(indexPath, index).then(
+    const copied = await copyFile(await indexOf(git, worktree), index).then(
       () => true,
       () => false,
     );
-    if (!copied) await git.run(worktree, ['read-tree', head], [0], env);
-    await git.run(worktree, ['add', '-A'], [0], env);
-    // Back to HEAD's version in the temporary index. Not an exclude pathspec on `add`: naming a
-    // path git ignores (as the supervisor's worktrees do with these) fails the whole add.
-    if (exclude.size) await git.run(worktree, ['reset', '-q', head, '--', ...[...exclude].map((p) => `:(literal)${p}`)], [0], env);
+    if (!copied) await git.run(worktree, ['read-tree', 'HEAD'], [0], env);
+    await git.run(worktree, ['add', '-A', '--', '.', ...[...exclude].map(excludeSpec)], [0], env);
     const tree = (await git.run(worktree, ['write-tree'], [0], env)).stdout.trim();
-    if (tree === headTree) return { head, commit: head };
-    const commit = await git.run(worktree, ['commit-tree', tree, '-p', head, '-m', 'supervise: uncommitted work'], [0], { ...env, ...SNAPSHOT_IDENTITY });
-    return { head, commit: commit.stdout.trim() };
+    const commit = await git.run(worktree, ['commit-tree', tree, '-p', 'HEAD', '-m', 'supervise: uncommitted work'], [0], { ...env, ...SNAPSHOT_IDENTITY });
+    return { commit: commit.stdout.trim() };
   } catch (err) {
     if (err instanceof SuperviseError) throw err;
     throw new SuperviseError('GitError', `cannot read the work in ${worktree}: ${describe(err)}`);

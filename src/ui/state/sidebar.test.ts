@@ -100,3 +100,21 @@ describe('sidebarLines', () => {
     expect(stats!.some((s) => s.text === '612/500' && s.color === 'red')).toBe(true);
   });
 });
+
+describe('conflict radar lines', () => {
+  it('shows each agent what the radar predicts, with its own mark and colour, clipped to the width', () => {
+    const agents = [
+      agent('alpha', { warnings: ['handoff not updated', '✗ conflicts with bravo: src/api.ts', '⚠ carol imports src/api.ts, changed by alpha'] }),
+      agent('bravo', { warnings: ['✗ conflicts with alpha: src/api.ts'] }),
+    ];
+    const lines = sidebarLines({ agents, selected: 0, now: Date.now(), budget, width: 40, height: 40 });
+    const text = lines.map(lineText);
+    expect(text).toContain('  ! handoff not updated');
+    expect(text).toContain('  ✗ conflicts with bravo: src/api.ts');
+    expect(text).toContain('  ✗ conflicts with alpha: src/api.ts');
+    const contract = lines.find((l) => lineText(l).startsWith('  ⚠ carol imports'))!;
+    expect(lineText(contract).length).toBeLessThanOrEqual(40);
+    expect(contract[0]!.color).toBe('yellow');
+    expect(lines.find((l) => lineText(l) === '  ✗ conflicts with bravo: src/api.ts')![0]!.color).toBe('red');
+  });
+});

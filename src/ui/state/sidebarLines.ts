@@ -1,7 +1,8 @@
 /**
  * The sidebar as lines (SPEC §5): per agent its number, status glyph and word, branch, elapsed
- * time, diff stat and handoff tokens against the budget, its warnings; then files changed by two
- * agents, with their names. Fewer lines per agent when the terminal is short. Pure.
+ * time, diff stat and handoff tokens against the budget, its warnings (the conflict radar's
+ * among them: `✗ conflicts with bravo: src/api.ts`, `⚠ carol imports src/api.ts, changed by
+ * alpha`); then files changed by two agents, with their names. Fewer lines per agent when the terminal is short. Pure.
  */
 import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
@@ -50,8 +51,15 @@ function statsLine(a: AgentState, budget: Budget, width: number): Line | undefin
   return justify(left, right, width);
 }
 
+/** The conflict radar's lines (src/radar/publish.ts) carry their own mark: `✗ conflicts with …` in red, `⚠ … imports …` in yellow. */
+const RADAR_MARK = /^([✗⚠]) /u;
+
 function warningLines(a: AgentState, width: number): Line[] {
-  return a.warnings.map((w) => clipLine([seg(`  ! ${w}`, { color: 'yellow' })], width));
+  return a.warnings.map((w) => {
+    const mark = RADAR_MARK.exec(w)?.[1];
+    if (!mark) return clipLine([seg(`  ! ${w}`, { color: 'yellow' })], width);
+    return clipLine([seg(`  ${w}`, { color: mark === '✗' ? 'red' : 'yellow' })], width);
+  });
 }
 
 /** `! src/api.ts: backend, tests` when it fits, else the file and, below it, the names that fit. */
