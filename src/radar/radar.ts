@@ -112,6 +112,12 @@ export class Radar {
       })
     ).filter((s): s is Seen => s !== undefined);
 
+    // Branches that already hold the base's head: their agents cannot conflict with it. One git
+    // call instead of one diff per agent.
+    const holding = await git.run(root, ['for-each-ref', '--contains', baseCommit, '--format=%(refname)', 'refs/heads/']).then(
+      (o) => new Set(o.stdout.split('\n').filter(Boolean)),
+      () => new Set<string>(),
+    );
     const findings: RadarFinding[] = [];
     const jobs: (() => Promise<void>)[] = [];
     for (let i = 0; i < seen.length; i++) {
@@ -124,6 +130,7 @@ export class Radar {
           findings.push(...this.pair(a.agent.name, b.agent.name, shared, await this.oracle.predict(a.snap.commit, b.snap.commit)));
         });
       }
+      if (a.snap.ref && holding.has(a.snap.ref)) continue;
       jobs.push(async () => {
         // What the base changed since this agent left it; only then can they conflict.
         const moved = await this.oracle.changed(a.snap.commit, baseCommit, exclude);

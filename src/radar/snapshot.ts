@@ -14,6 +14,8 @@ import { describe, type GitRunner } from '../git/run.js';
 export interface Snapshot {
   /** A commit of the working tree whose parent is the worktree's HEAD. */
   commit: string;
+  /** The branch HEAD named as the snapshot was made (`refs/heads/agent/alpha`); undefined when detached or unread. */
+  ref?: string;
 }
 
 /**
@@ -53,17 +55,17 @@ export function excludeSpec(path: string): string {
   return `:(exclude,glob)${chars.join('')}${/^[\w.-]$/.test(last) ? `[${last}]` : last}`;
 }
 
-/** The worktree's own index: `.git` is a folder in a main checkout, a `gitdir:` file in a linked one. */
-async function indexOf(git: GitRunner, worktree: string): Promise<string> {
+/** The worktree's own git folder: `.git` is a folder in a main checkout, a `gitdir:` file in a linked one. */
+async function gitDirOf(git: GitRunner, worktree: string): Promise<string> {
   const dotGit = join(worktree, '.git');
   try {
-    if ((await stat(dotGit)).isDirectory()) return join(dotGit, 'index');
+    if ((await stat(dotGit)).isDirectory()) return dotGit;
     const m = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, 'utf8'));
-    if (m) return join(resolve(worktree, (m[1] as string).trim()), 'index');
+    if (m) return resolve(worktree, (m[1] as string).trim());
   } catch {
     // not the usual layout: ask git
   }
-  return (await git.run(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).stdout.trim();
+  return (await git.run(worktree, ['rev-parse', '--path-format=absolute', '--git-dir'])).stdout.trim();
 }
 
 /** The worktree as a commit; `exclude` (repository-relative) keep HEAD's version. */
@@ -76,7 +78,12 @@ export async function snapshotWorktree(git: GitRunner, worktree: string, exclude
     // A copy of the worktree's own index keeps git's stat cache, so `add -A` hashes only what
     // changed, not every file of a big repository; it also keeps the skip-worktree marks that
     // hide the supervisor's files. Without one, start from HEAD.
-    const copied = await copyFile(await indexOf(git, worktree), index).then(
+    const gitDir = await gitDirOf(git, worktree);
+    const ref = await readFile(join(gitDir, 'HEAD'), 'utf8').then(
+      (t) => /^ref:\s*(refs\/\S+)/.exec(t)?.[1],
+      () => undefined,
+    );
+    const copied = await copyFile(join(gitDir, 'index'), index).then(
       () => true,
       () => false,
     );
@@ -84,7 +91,7 @@ export async function snapshotWorktree(git: GitRunner, worktree: string, exclude
     await git.run(worktree, ['add', '-A', '--', '.', ...[...exclude].map(excludeSpec)], [0], env);
     const tree = (await git.run(worktree, ['write-tree'], [0], env)).stdout.trim();
     const commit = await git.run(worktree, ['commit-tree', tree, '-p', 'HEAD', '-m', 'supervise: uncommitted work'], [0], { ...env, ...SNAPSHOT_IDENTITY });
-    return { commit: commit.stdout.trim() };
+    return { commit: commit.stdout.trim(), ...(ref ? { ref } : {}) };
   } catch (err) {
     if (err instanceof SuperviseError) throw err;
     throw new SuperviseError('GitError', `cannot read the work in ${worktree}: ${describe(err)}`);
