@@ -4,7 +4,7 @@
  * provider, model and auth stay theirs.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
@@ -131,4 +131,20 @@ export async function geminiRefusedBefore(root: string, agent: string, sessionId
 /** Remembers that this turn was refused once; best effort, since a hook must never break the agent. */
 export async function rememberGeminiRefusal(root: string, agent: string, sessionId: unknown, prompt: unknown): Promise<void> {
   await writeFileAtomic(geminiTurnFile(root, agent), `${turnKey(sessionId, prompt)}\n`).catch(() => {});
+}
+
+/**
+ * The Gemini CLI fires SessionEnd two or three times on one /quit, each in its own hook process:
+ * only the first of a launch (its session and hook secret, hashed) is reported. Creating the
+ * mark with O_EXCL decides the race between them.
+ */
+export async function firstGeminiSessionEnd(root: string, agent: string, sessionId: unknown, secret: string): Promise<boolean> {
+  const key = createHash('sha256').update(`${String(sessionId)}\n${secret}`).digest('hex').slice(0, 16);
+  try {
+    await (await open(join(root, '.supervise', 'agents', `${agent}.gemini-ended-${key}`), 'wx')).close();
+    return true;
+  } catch (err) {
+    // Only a mark that is already there means "reported"; any other failure reports anyway.
+    return (err as NodeJS.ErrnoException).code !== 'EEXIST';
+  }
 }

@@ -6,7 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { SuperviseError } from '../errors.js';
 import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
-import { GEMINI_HOOKS, GEMINI_SECRET_ENV, geminiRefusedBefore, rememberGeminiRefusal, type GeminiHookEvent, type GeminiHookVerb } from '../agents/geminiSettings.js';
+import { GEMINI_HOOKS, GEMINI_SECRET_ENV, firstGeminiSessionEnd, geminiRefusedBefore, rememberGeminiRefusal, type GeminiHookEvent, type GeminiHookVerb } from '../agents/geminiSettings.js';
 import { CODEX_HOOKS, type CodexHookEvent, type CodexHookVerb } from '../agents/codexSettings.js';
 import { stopVerdict } from '../agents/stopCheck.js';
 import { isSessionId } from '../agents/presets.js';
@@ -102,6 +102,8 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
   // Without the secret the supervisor gave this agent (Claude Code started by hand in the
   // worktree, say), a report would only be refused: the hook still enforced, it just stays quiet.
   const secret = io.env[SECRET_ENV] || io.env[GEMINI_SECRET_ENV];
+  const geminiSecret = io.env[GEMINI_SECRET_ENV];
+  if (event === 'SessionEnd' && geminiSecret && root && !(await firstGeminiSessionEnd(root, agent, input.session_id, geminiSecret))) return 0;
   if (secret) await sendReport(io.env.SUPERVISE_SOCKET ?? record.socket, report, secret);
   return 0;
 }
