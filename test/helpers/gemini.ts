@@ -2,6 +2,7 @@
 // build a throw-away HOME holding the test's own auth settings, so nothing of the user's
 // `~/.gemini` is read or written.
 import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,6 +99,20 @@ export class GeminiHome {
   async cleanup(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
+}
+
+/** Processes whose working directory is `dir`, with their command lines: what an agent left running. */
+export function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readlinkSync(join('/proc', pid, 'cwd')) === dir) found.push(`${pid}: ${readFileSync(join('/proc', pid, 'cmdline'), 'utf8').replaceAll('\0', ' ').trim()}`);
+    } catch {
+      // gone, or not ours to look at
+    }
+  }
+  return found;
 }
 
 function shellQuote(s: string): string {
