@@ -75,14 +75,14 @@ agents:
       ].join('\n'),
     );
     tmux.start(team.repo.dir, runScript);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     tmux.kill();
     await standin?.close();
     await home?.cleanup();
     team?.cleanup();
-  });
+  }, 60_000);
 
   it('its approval prompt shows in the pane and its Notification hook says input', async () => {
     await tmux.until((s) => s.includes('┌ coder · agent/coder'), 'the coder pane');
