@@ -1,6 +1,6 @@
 /** What the supervisor knows about one agent: plain data for the TUI, headless lines and state.json. */
 import type { AgentConfig, Preset } from '../config/types.js';
-import type { AgentStatus } from '../agents/status.js';
+import { isFinal, type AgentStatus } from '../agents/status.js';
 import type { Capture } from './capture.js';
 
 export interface DiffSummary {
@@ -46,6 +46,16 @@ export function describe(a: AgentState): string {
 /** `exited (exit 0)`: the status with its detail, for the team handoff's Current State. */
 export function statusText(state: AgentState): string {
   return `${state.status}${state.detail ? ` (${state.detail})` : ''}`;
+}
+
+/**
+ * The agent's line in the team's Current State as another merge should write it now: its status
+ * and handoff flag; nothing while its own capture is under way, since that capture writes the
+ * line (and a status without the flag it is about to get would wipe the flag out).
+ */
+export function teamLine(state: AgentState): { status?: string; flag?: string } {
+  if (isFinal(state.status) && !state.handoffCaptured) return {};
+  return { status: statusText(state), flag: state.handoffFlag };
 }
 
 export function addWarning(state: AgentState, warning: string): void {

@@ -14,7 +14,7 @@ import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/stat
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
-import { addWarning, applyCapture, removeWarning, statusText, type AgentState } from './agentState.js';
+import { addWarning, applyCapture, removeWarning, statusText, teamLine, type AgentState } from './agentState.js';
 import { captureHandoff } from './capture.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
 import { injectAgent } from './inject.js';
@@ -224,8 +224,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       handoffFile: this.opts.loaded.config.handoff.file,
       injectedHash: r.injectedHash,
       injectedText: r.injectedText,
-      status: statusText(r.state),
-      flag: r.state.handoffFlag,
+      ...teamLine(r.state),
       files: r.state.diff?.files ?? [],
     }));
   }
@@ -353,7 +352,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
         files: state.diff?.files ?? [],
         others: [...this.runs.values()]
           .filter((r) => r !== run)
-          .map((r) => ({ agent: r.config.name, branch: r.config.branch, status: statusText(r.state), flag: r.state.handoffFlag, files: r.state.diff?.files ?? [] })),
+          .map((r) => ({ agent: r.config.name, branch: r.config.branch, ...teamLine(r.state), files: r.state.diff?.files ?? [] })),
       });
       applyCapture(state, cap);
     } catch (err) {
