@@ -5,7 +5,7 @@
  * `git merge-tree` can take. The supervisor's own files are left out. Three git calls: a radar
  * refresh makes one snapshot per agent, and on a busy machine each process start counts.
  */
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SuperviseError } from '../errors.js';
@@ -68,6 +68,22 @@ async function gitDirOf(git: GitRunner, worktree: string): Promise<string> {
   return (await git.run(worktree, ['rev-parse', '--path-format=absolute', '--git-dir'])).stdout.trim();
 }
 
+/**
+ * Copies the worktree's index with its modification time. Git trusts an entry's cached stat
+ * only when the file is older than the index file; a copy dated now would make a same-size edit
+ * made in the second the index was written look unchanged ("racy git"), and the radar would miss it.
+ */
+async function copyIndex(from: string, to: string): Promise<boolean> {
+  try {
+    const { atime, mtime } = await stat(from);
+    await copyFile(from, to);
+    await utimes(to, atime, mtime);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The worktree as a commit; `exclude` (repository-relative) keep HEAD's version. */
 export async function snapshotWorktree(git: GitRunner, worktree: string, exclude: ReadonlySet<string> = new Set()): Promise<Snapshot> {
   let dir: string | undefined;
@@ -83,10 +99,7 @@ export async function snapshotWorktree(git: GitRunner, worktree: string, exclude
       (t) => /^ref:\s*(refs\/\S+)/.exec(t)?.[1],
       () => undefined,
     );
-    const copied = await copyFile(join(gitDir, 'index'), index).then(
-      () => true,
-      () => false,
-    );
+    const copied = await copyIndex(join(gitDir, 'index'), index);
     if (!copied) await git.run(worktree, ['read-tree', 'HEAD'], [0], env);
     await git.run(worktree, ['add', '-A', '--', '.', ...[...exclude].map(excludeSpec)], [0], env);
     const tree = (await git.run(worktree, ['write-tree'], [0], env)).stdout.trim();
