@@ -97,7 +97,8 @@ agents:
     tmux.keys('Enter'); // ● 1. Allow once
     await waitFor(() => existsSync(join(worktree, MARK)), { timeout: 20_000, message: () => `the command to run\n${tmux.screen()}` });
     await standin.waitForMain(3, 30_000);
-    const idle = await tmux.until((s) => /coder\s+idle/.test(s) && s.includes('The health check is in.'), 'coder idle after its turn', 30_000);
+    // The input box comes back a moment after the reply: wait for it too.
+    const idle = await tmux.until((s) => /coder\s+idle/.test(s) && s.includes('The health check is in.') && s.includes('Type your message'), 'coder idle after its turn, its input box back', 30_000);
     expect(idle).toContain('Type your message');
     expect(readFileSync(join(worktree, 'HANDOFF.md'), 'utf8')).toContain(DONE_ITEM);
   }, 60_000);

@@ -30,5 +30,6 @@ export function makeTempRepo(opts: { parent?: string; branch?: string } = {}): T
   writeFileSync(join(dir, 'README.md'), '# test repo\n');
   git('add', 'README.md');
   git('commit', '-q', '-m', 'initial commit');
-  return { dir, git, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // A supervisor that is still exiting may write into .supervise/ while this removes it: retry.
+  return { dir, git, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
