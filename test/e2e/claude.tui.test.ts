@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicStandin, lastUserText, type MessagesRequest, type Reply } from '../anthropic-standin.js';
 import { CLAUDE_VERSION, ClaudeSandbox, GIT_IDENTITY, claudeBinDir, findClaude, skipReason } from '../helpers/claude.js';
-import { CLI, makeTeam, savedState, type Team } from '../helpers/headless.js';
+import { CLI, makeTeam, savedState, supervisorExited, type Team } from '../helpers/headless.js';
 import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -88,6 +88,7 @@ agents:
     firstTurn.open();
     typedTurn.open();
     tmux.kill();
+    if (team) await supervisorExited(team.repo.dir);
     await standin?.close();
     await sandbox?.cleanup();
     team?.cleanup();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIStandin, type Reply, type ResponsesRequest } from '../openai-standin.js';
 import { CODEX_VERSION, CodexHome, codexBinDir, codexProcesses, findCodex, skipReason } from '../helpers/codex.js';
 import { GIT_IDENTITY } from '../helpers/claude.js';
-import { CLI, makeTeam, savedState, type Team } from '../helpers/headless.js';
+import { CLI, makeTeam, savedState, supervisorExited, type Team } from '../helpers/headless.js';
 import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -80,6 +80,7 @@ agents:
 
   afterAll(async () => {
     tmux.kill();
+    if (team) await supervisorExited(team.repo.dir);
     await standin?.close();
     await home?.cleanup();
     team?.cleanup();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiStandin, type GenerateRequest, type Reply } from '../gemini-standin.js';
 import { GEMINI_VERSION, GeminiHome, TEST_MODEL, findGemini, geminiBinDir, processesIn, skipReason } from '../helpers/gemini.js';
 import { GIT_IDENTITY } from '../helpers/claude.js';
-import { CLI, makeTeam, savedState, type Team } from '../helpers/headless.js';
+import { CLI, makeTeam, savedState, supervisorExited, type Team } from '../helpers/headless.js';
 import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -79,6 +79,7 @@ agents:
 
   afterAll(async () => {
     tmux.kill();
+    if (team) await supervisorExited(team.repo.dir);
     await standin?.close();
     await home?.cleanup();
     team?.cleanup();

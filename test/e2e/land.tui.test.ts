@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffTemplate } from '../../src/handoff/template.js';
 import { FAKE_AGENT, readNdjson } from '../helpers/fakeAgent.js';
-import { CLI } from '../helpers/headless.js';
+import { CLI, supervisorExited } from '../helpers/headless.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
 import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
@@ -47,8 +47,9 @@ describe.skipIf(!!tmuxMissing())('d and m in a terminal', () => {
     tmux.start(repo.dir, script);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     tmux.kill();
+    if (repo) await supervisorExited(repo.dir);
     repo?.cleanup();
     if (records) rmSync(records, { recursive: true, force: true });
   });

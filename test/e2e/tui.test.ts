@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffTemplate } from '../../src/handoff/template.js';
 import { FAKE_AGENT, readNdjson } from '../helpers/fakeAgent.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
+import { supervisorExited } from '../helpers/headless.js';
 import { alive } from '../helpers/process.js';
 import { Tmux, tmuxMissing } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
@@ -62,8 +63,9 @@ describe.skipIf(!!tmuxMissing())('supervise in a terminal', () => {
     tmux.start(repo.dir, script);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     tmux.kill();
+    if (repo) await supervisorExited(repo.dir);
     repo?.cleanup();
     if (records) rmSync(records, { recursive: true, force: true });
   });

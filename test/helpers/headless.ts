@@ -1,9 +1,10 @@
 /** Running the built `supervise --headless` against fake agents in a real repository, for tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAKE_AGENT, installClaudeShim } from './fakeAgent.js';
+import { alive } from './process.js';
 import { makeTempRepo, type TempRepo } from './tempRepo.js';
 import { waitFor } from './wait.js';
 
@@ -96,7 +97,31 @@ export function savedState(team: Team): { pid: number; agents: SavedAgent[] } {
   return readJson(join(team.repo.dir, '.supervise', 'state.json'));
 }
 
-export { alive } from './process.js';
+/**
+ * Resolves once the supervisor running in `dir` has exited, so its files can be removed without
+ * racing its shutdown's last writes: its lock is gone (released as its last act), or the process
+ * the lock names is (Node 20 aborts restoring a terminal that has closed, skipping exit handlers).
+ */
+export async function supervisorExited(dir: string, timeout = 20_000): Promise<void> {
+  const lock = join(dir, '.supervise', 'supervisor.lock');
+  const owner = (): number | undefined => {
+    try {
+      return (JSON.parse(readFileSync(lock, 'utf8')) as { pid?: number }).pid;
+    } catch {
+      return undefined;
+    }
+  };
+  await waitFor(
+    () => {
+      if (!existsSync(lock)) return true;
+      const pid = owner();
+      return pid !== undefined && !alive(pid);
+    },
+    { timeout, message: 'the supervisor to exit' },
+  );
+}
+
+export { alive };
 
 /** Waits until the fake agent's record file exists and returns it. */
 export async function waitForRecord(team: Team, agent: string, timeout = 15_000): Promise<Record<string, unknown>> {
