@@ -94,8 +94,9 @@ describe.skipIf(skipped !== undefined)(`Gemini CLI ${GEMINI_VERSION} facts${skip
     expect(sessionStartContext).toBe(true);
 
     // The shell command asks first: the screen shows it and Notification says ToolPermission.
-    await showing(s, s.waitForScreen(/Allow execution of/, 30_000));
-    expect(s.screen()).toMatch(/●\s*1\. Allow once/);
+    // The question and its menu are drawn in more than one frame: wait for the whole of it.
+    const asking = await showing(s, s.waitForScreen(/Allow execution of[\s\S]*●\s*1\. Allow once/, 30_000));
+    expect(asking).toMatch(/●\s*1\. Allow once/);
     await waitFor(async () => (await events('Notification')).length > 0, { timeout: 10_000, message: 'a Notification hook' });
     expect((await events('Notification'))[0]).toMatchObject({ notification_type: 'ToolPermission' });
     s.write('\r');
