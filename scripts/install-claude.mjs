@@ -1,99 +1,35 @@
 #!/usr/bin/env node
-// Installs the pinned Claude Code CLI into a cache directory, outside this package's
-// dependencies, for the end-to-end tests that drive the real `claude`. Prints the absolute path
-// of the native `claude` executable on stdout; progress and errors go to stderr.
-//
-// Cache: $SUPERVISE_CLAUDE_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/handoff-supervisor/claude-code,
-// one directory per version. Idempotent: a cached binary that reports the pinned version is
-// reused without touching the network.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Installs the pinned Claude Code CLI for the end-to-end tests (see installPinned.mjs) and prints
+// the path of its native `claude` executable. Cache: $SUPERVISE_CLAUDE_CACHE, else
+// ${XDG_CACHE_HOME:-~/.cache}/handoff-supervisor/claude-code, one directory per version.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { installPinned } from './installPinned.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const pin = JSON.parse(readFileSync(join(here, '..', 'test', 'claude-version.json'), 'utf8'));
-const spec = `${pin.package}@${pin.version}`;
-
-const cacheRoot = resolve(
-  process.env.SUPERVISE_CLAUDE_CACHE ||
-    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'handoff-supervisor', 'claude-code'),
-);
-const prefix = join(cacheRoot, pin.version);
-
-function fail(message) {
-  process.stderr.write(`install-claude: ${message}\n`);
-  process.exit(1);
-}
-
-// The package's postinstall hard-links the platform binary over bin/claude.exe (a shell stub
-// until then). When install scripts are disabled the stub stays, so the platform package's own
-// binary is the fallback.
-function candidates(dir) {
-  const scope = join(dir, 'node_modules', '@anthropic-ai');
-  const found = [join(scope, 'claude-code', 'bin', 'claude.exe')];
-  if (existsSync(scope)) {
-    for (const name of readdirSync(scope)) {
-      if (!name.startsWith('claude-code-')) continue;
-      found.push(join(scope, name, process.platform === 'win32' ? 'claude.exe' : 'claude'));
+installPinned({
+  name: 'claude',
+  cacheEnv: 'SUPERVISE_CLAUDE_CACHE',
+  cacheDir: 'claude-code',
+  // The package's postinstall hard-links the platform binary over bin/claude.exe (a shell stub
+  // until then). When install scripts are disabled the stub stays, so the platform package's own
+  // binary is the fallback.
+  candidates(dir) {
+    const scope = join(dir, 'node_modules', '@anthropic-ai');
+    const found = [join(scope, 'claude-code', 'bin', 'claude.exe')];
+    if (existsSync(scope)) {
+      for (const name of readdirSync(scope)) {
+        if (name.startsWith('claude-code-')) found.push(join(scope, name, process.platform === 'win32' ? 'claude.exe' : 'claude'));
+      }
     }
-  }
-  return found.filter((file) => existsSync(file));
-}
-
-function reportsPinnedVersion(file) {
-  try {
-    const out = execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trim().split(/\s/)[0] === pin.version;
-  } catch {
-    return false;
-  }
-}
-
-function working(dir) {
-  return candidates(dir).find(reportsPinnedVersion);
-}
-
-const cached = working(prefix);
-if (cached) {
-  process.stdout.write(`${cached}\n`);
-  process.exit(0);
-}
-
-// Install beside the final directory and rename into place, so a concurrent run or an
-// interrupted download never leaves a half-installed version that looks complete.
-try {
-  mkdirSync(cacheRoot, { recursive: true });
-} catch (error) {
-  fail(`cannot create the cache directory ${cacheRoot}: ${error.message}`);
-}
-const staging = `${prefix}.partial-${process.pid}`;
-rmSync(staging, { recursive: true, force: true });
-process.stderr.write(`install-claude: installing ${spec} into ${prefix}\n`);
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const started = Date.now();
-const run = spawnSync(npm, ['install', '--prefix', staging, '--no-save', '--no-audit', '--no-fund', spec], {
-  stdio: ['ignore', 2, 2],
-  timeout: 10 * 60_000,
+    return found.filter((file) => existsSync(file));
+  },
+  reportsVersion(file, version) {
+    try {
+      const out = execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      return out.trim().split(/\s/)[0] === version; // "2.1.332 (Claude Code)"
+    } catch {
+      return false;
+    }
+  },
 });
-if (run.error || run.status !== 0) {
-  rmSync(staging, { recursive: true, force: true });
-  fail(`npm install ${spec} failed (${run.error?.message ?? `exit ${run.status}`}); is the npm registry reachable?`);
-}
-const installed = working(staging);
-if (!installed) {
-  rmSync(staging, { recursive: true, force: true });
-  fail(`${spec} installed, but no claude binary in it runs and reports ${pin.version} on ${process.platform}-${process.arch}`);
-}
-rmSync(prefix, { recursive: true, force: true });
-try {
-  renameSync(staging, prefix);
-} catch {
-  // Another run won the race; use its copy.
-  rmSync(staging, { recursive: true, force: true });
-}
-const final = working(prefix);
-if (!final) fail(`${prefix} holds no working claude ${pin.version} after install`);
-process.stderr.write(`install-claude: ${spec} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-process.stdout.write(`${final}\n`);
