@@ -126,6 +126,9 @@ agents:
     const [pid] = await agentPids(t, ['long']);
     const lock = join(t.repo.dir, '.supervise', 'supervisor.lock');
     expect(existsSync(lock)).toBe(true);
+    // The first supervisor logs its agent's output once there is some: wait for it, so the
+    // listing below only changes if the second supervisor writes something.
+    await waitFor(() => existsSync(join(t.repo.dir, '.supervise', 'logs', 'long.log')), { message: 'the first agent\'s log' });
     const listing = () => readdirSync(t.repo.dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('.git/')).sort();
     const before = listing();
     const lockBefore = readFileSync(lock, 'utf8');
