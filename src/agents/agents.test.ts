@@ -13,6 +13,8 @@ const agent = (over: Partial<AgentConfig> = {}): AgentConfig => ({
   args: ['--model', 'sonnet'],
   branch: 'agent/backend',
   env: { LOG_LEVEL: 'debug' },
+  after: [],
+  review: { rounds: 3 },
   ...over,
 });
 

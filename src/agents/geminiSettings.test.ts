@@ -59,7 +59,7 @@ describe('Gemini workspace settings', () => {
 });
 
 describe('the gemini preset', () => {
-  const agent: AgentConfig = { name: 'backend', task: 'Implement logout', preset: 'gemini', args: ['-m', 'gemini-2.5-pro'], branch: 'agent/backend', env: {} };
+  const agent: AgentConfig = { name: 'backend', task: 'Implement logout', preset: 'gemini', args: ['-m', 'gemini-2.5-pro'], branch: 'agent/backend', env: {}, after: [], review: { rounds: 3 } };
   const ctx: LaunchContext = {
     root: '/repo',
     worktree: '/repo/.supervise/worktrees/backend',

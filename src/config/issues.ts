@@ -1,8 +1,8 @@
 import type * as z from 'zod';
 import type { Anchor, Segment } from './locate.js';
-import { homeOfKey, knownKeysAt, MAX_BUDGET } from './schema.js';
+import { homeOfKey, knownKeysAt, MAX_BUDGET, MAX_REVIEW_ROUNDS } from './schema.js';
 import { suggest } from './suggest.js';
-import { AGENT_NAME_PATTERN } from './types.js';
+import { AGENT_NAME_PATTERN, SKILL_NAME_PATTERN } from './types.js';
 
 /** One problem in agents.yaml, before it is given a line and column. */
 export interface ConfigIssue {
@@ -43,6 +43,8 @@ export function describe(value: unknown): string {
 
 const NAME = `a name matching ${AGENT_NAME_PATTERN.source} (lowercase letters, digits, - and _, starting with a letter or digit, at most 32 characters)`;
 const TOKENS = `a positive whole number of tokens (at most ${MAX_BUDGET})`;
+const SKILL = `a skill name matching ${SKILL_NAME_PATTERN.source} (lowercase letters, digits and single hyphens)`;
+const ROUNDS = `a whole number of review rounds from 1 to ${MAX_REVIEW_ROUNDS}`;
 
 // What each place must hold, in words; `*` stands for any list index or mapping key.
 const EXPECTED: Record<string, string> = {
@@ -68,6 +70,28 @@ const EXPECTED: Record<string, string> = {
   'agents.*.branch': 'a branch name, as a string',
   'agents.*.env': 'a mapping of variable names to string values',
   'agents.*.env.*': 'a string',
+  'agents.*.chain': 'a list of skills like [spec, build, review, commit], or one skill name like spec',
+  'agents.*.chain.*': SKILL,
+  'agents.*.after': 'a list of agent names, like [backend]',
+  'agents.*.after.*': NAME,
+  'agents.*.review': 'a mapping like { rounds: 3 }',
+  'agents.*.review.rounds': ROUNDS,
+  'agents.*.deploy': 'a mapping like { command: [npm, run, deploy] }',
+  'agents.*.deploy.command': 'an argv list, like [npm, run, deploy]',
+  'agents.*.deploy.command.*': 'a non-empty string',
+  review: 'a mapping like { rounds: 3 }',
+  'review.rounds': ROUNDS,
+  deploy: 'a mapping like { command: [npm, run, deploy] }',
+  'deploy.command': 'an argv list, like [npm, run, deploy]',
+  'deploy.command.*': 'a non-empty string',
+  memory: 'a mapping with store, url, embedder and inject',
+  'memory.url': 'a PostgreSQL URL, like postgres://user@host:5432/db',
+  'memory.embedder': 'a mapping like { provider: ollama, model: nomic-embed-text }',
+  'memory.embedder.model': 'a model name, as a string',
+  'memory.embedder.url': 'a URL, like http://localhost:11434',
+  'memory.embedder.path': 'a folder path, as a string',
+  'memory.inject': 'a mapping like { budget: 150 }',
+  'memory.inject.budget': TOKENS,
 };
 
 function expectedAt(path: readonly Segment[]): string | undefined {

@@ -21,7 +21,8 @@ describe('parseConfig', () => {
         worktreeDir: '.supervise/worktrees',
         handoff: { file: 'HANDOFF.md', budget: { total: 500, section: 100 }, encoding: 'cl100k_base', enforce: 'block' },
         sync: { notify: 'idle' },
-        agents: [{ name: 'a', task: 'do it', preset: 'claude', args: [], branch: 'agent/a', env: {} }],
+        memory: { store: 'on', embedder: { provider: 'local' }, inject: { budget: 150 } },
+        agents: [{ name: 'a', task: 'do it', preset: 'claude', args: [], branch: 'agent/a', env: {}, after: [], review: { rounds: 3 } }],
       },
     });
   });
@@ -51,7 +52,7 @@ describe('parseConfig', () => {
       [9, 5],
     ]);
     expect(errors.every((e) => e instanceof SuperviseError && e.kind === 'ConfigError' && e.exitCode === 2)).toBe(true);
-    expect(errors[5]?.message).toBe('unknown key "colour" in agents[0] — expected one of name, task, preset, args, command, branch, env');
+    expect(errors[5]?.message).toBe('unknown key "colour" in agents[0] — expected one of name, task, preset, args, command, branch, env, chain, after, review, deploy');
   });
 
   it('does not also report a missing key that a misspelt one explains', () => {

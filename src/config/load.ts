@@ -1,36 +1,26 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { formatError, SuperviseError } from '../errors.js';
+import { SuperviseError } from '../errors.js';
+import { chainSteps, loadSkills, type Skill } from '../chains/skills.js';
 import { isValidBranchName, repoRoot } from '../git/git.js';
 import { describe, dropExplained, fromZodIssue, type ConfigIssue } from './issues.js';
 import { describeYamlError, locate } from './locate.js';
-import { crossFieldIssues } from './rules.js';
+import { byPosition, ConfigErrors } from './errors.js';
+import { chainIssues, crossFieldIssues } from './rules.js';
 import { ConfigSchema } from './schema.js';
-import type { Config, LoadedConfig } from './types.js';
+import type { Config, LoadedConfig, ParsedConfig } from './types.js';
 
-/** Every error found in an agents.yaml, thrown together; the message has one located line each. */
-export class ConfigErrors extends SuperviseError {
-  readonly errors: SuperviseError[];
-
-  constructor(errors: SuperviseError[]) {
-    super('ConfigError', errors.map(formatError).join('\n'));
-    this.errors = errors;
-  }
-}
+export { ConfigErrors };
 
 export type ParseResult = { ok: true; config: Config } | { ok: false; errors: SuperviseError[] };
 
 interface Analysis {
   errors: SuperviseError[];
-  config?: Config;
+  config?: ParsedConfig;
   /** The plain value of the document; undefined when the YAML itself is broken. */
   raw?: unknown;
   toError: (issue: ConfigIssue) => SuperviseError;
-}
-
-function byPosition(a: SuperviseError, b: SuperviseError): number {
-  return (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0);
 }
 
 function analyse(source: string, file: string): Analysis {
@@ -65,10 +55,37 @@ function analyse(source: string, file: string): Analysis {
   return errors.length === 0 && result.success ? { errors, config: result.data, raw, toError } : { errors, raw, toError };
 }
 
-/** Parse and validate agents.yaml text: YAML, schema, names, duplicates, command vs preset. Pure. */
-export function parseConfig(text: string, file: string): ParseResult {
-  const { errors, config } = analyse(text, file);
-  return config ? { ok: true, config } : { ok: false, errors };
+/** Whether any agent has a chain, so the skills must be loaded to check it. */
+function usesChains(raw: unknown): boolean {
+  const agents = field(raw, 'agents');
+  return Array.isArray(agents) && agents.some((agent) => field(agent, 'chain') !== undefined);
+}
+
+/** Each agent's chain as the list of its steps; a single name is followed through `next`. */
+function resolveChains(parsed: ParsedConfig, skills: ReadonlyMap<string, Skill>): Config {
+  return {
+    ...parsed,
+    agents: parsed.agents.map(({ chain, ...agent }) => {
+      if (chain === undefined) return agent;
+      if (typeof chain !== 'string') return { ...agent, chain: { steps: chain } };
+      // Followed from one name, a chain without a deploy command ends after commit.
+      const steps = chainSteps(chain, skills);
+      const deploy = steps.indexOf('deploy');
+      return { ...agent, chain: { steps: deploy > 0 && !agent.deploy ? steps.slice(0, deploy) : steps } };
+    }),
+  };
+}
+
+/**
+ * Parse and validate agents.yaml text: YAML, schema, names, duplicates, command vs preset,
+ * `after`, and chains against `skills` (none given: any chain is an unknown skill). Pure.
+ */
+export function parseConfig(text: string, file: string, skills: ReadonlyMap<string, Skill> = new Map()): ParseResult {
+  const analysis = analyse(text, file);
+  const errors = [...analysis.errors, ...chainIssues(analysis.raw, skills).map(analysis.toError)].sort(byPosition);
+  return analysis.config && errors.length === 0
+    ? { ok: true, config: resolveChains(analysis.config, skills) }
+    : { ok: false, errors };
 }
 
 function within(dir: string, path: string): boolean {
@@ -162,9 +179,22 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const dir = dirname(path);
   // Outside a repository the root is the config's folder; the runtime refuses to start there.
   const root = (await repoRoot(dir)) ?? (await realpath(dir));
-  const errors = [...analysis.errors, ...(await placeIssues(analysis.raw, root)).map(analysis.toError)].sort(byPosition);
+  const errors = [...analysis.errors, ...(await placeIssues(analysis.raw, root)).map(analysis.toError)];
+  // A project whose agents run no chain does not depend on its skills being valid.
+  let skills = new Map<string, Skill>();
+  if (usesChains(analysis.raw)) {
+    try {
+      skills = await loadSkills(root);
+      errors.push(...chainIssues(analysis.raw, skills).map(analysis.toError));
+    } catch (err) {
+      if (err instanceof ConfigErrors) errors.push(...err.errors);
+      else if (err instanceof SuperviseError) errors.push(err);
+      else throw err;
+    }
+  }
+  errors.sort(byPosition);
   if (errors.length > 0 || !analysis.config) throw new ConfigErrors(errors);
-  const config = analysis.config;
+  const config = resolveChains(analysis.config, skills);
   return {
     config,
     file: path,

@@ -1,6 +1,8 @@
+import type { Skill } from '../chains/skills.js';
 import { describe, label, type ConfigIssue } from './issues.js';
 import { DEFAULT_BUDGET } from './types.js';
 import { PRESETS } from './schema.js';
+import { suggest } from './suggest.js';
 
 // Rules that span several keys. They run on the raw YAML value, beside zod rather than inside
 // it, because zod skips an object's refinements once any of its fields is wrong, and every
@@ -83,9 +85,106 @@ function budgetIssues(root: Record<string, unknown>): ConfigIssue[] {
   ];
 }
 
-/** Problems that involve more than one key: command vs preset, repeated names and branches, section vs total. */
+function agentName(item: unknown): string | undefined {
+  const name = record(item)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** `after` naming no agent or the agent itself, and waits that go round in a circle. */
+function afterIssues(agents: unknown[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = agents.map(agentName);
+  const known = names.filter((n): n is string => n !== undefined);
+  const edges = new Map<string, { target: string; index: number; agent: number }[]>();
+  agents.forEach((item, i) => {
+    const after = record(item)?.after;
+    const name = names[i];
+    if (!Array.isArray(after)) return;
+    after.forEach((target, j) => {
+      if (typeof target !== 'string') return;
+      const path = ['agents', i, 'after', j];
+      if (target === name) {
+        issues.push({ path, anchor: 'value', message: `${label(path)}: an agent cannot wait for itself (${describe(target)}) — remove it from after` });
+      } else if (!known.includes(target)) {
+        const meant = suggest(target, known);
+        const tail = meant ? ` — did you mean ${JSON.stringify(meant)}?` : ` — expected one of ${known.filter((n) => n !== name).join(', ') || '(no other agent)'}`;
+        issues.push({ path, anchor: 'value', message: `${label(path)}: no agent is named ${describe(target)}${tail}` });
+      } else if (name !== undefined && names.indexOf(name) === i) {
+        edges.set(name, [...(edges.get(name) ?? []), { target, index: j, agent: i }]);
+      }
+    });
+  });
+  return [...issues, ...cycleIssues(names, edges)];
+}
+
+/** One issue per cycle of waits, at the `after` entry that closes it. */
+function cycleIssues(names: (string | undefined)[], edges: Map<string, { target: string; index: number; agent: number }[]>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const done = new Set<string>();
+  const onPath: string[] = [];
+  const visit = (name: string): void => {
+    onPath.push(name);
+    for (const edge of edges.get(name) ?? []) {
+      const at = onPath.indexOf(edge.target);
+      if (at >= 0) {
+        const cycle = [...onPath.slice(at), edge.target];
+        const path = ['agents', edge.agent, 'after', edge.index];
+        const waits = cycle.slice(0, -1).map((n, k) => `${n} waits for ${cycle[k + 1]}`).join(', ');
+        issues.push({
+          path,
+          anchor: 'value',
+          message: `${label(path)}: the agents wait for each other in a circle (${waits}), so none of them would ever start — remove one of these after entries`,
+        });
+      } else if (!done.has(edge.target)) visit(edge.target);
+    }
+    onPath.pop();
+    done.add(name);
+  };
+  for (const name of names) if (name !== undefined && !done.has(name)) visit(name);
+  return issues;
+}
+
+/** Problems that involve more than one key: command vs preset, repeated names and branches, section vs total, after. */
 export function crossFieldIssues(raw: unknown): ConfigIssue[] {
   const root = record(raw);
   if (!root) return [];
-  return [...(Array.isArray(root.agents) ? agentIssues(root.agents) : []), ...budgetIssues(root)];
+  const agents = Array.isArray(root.agents) ? root.agents : [];
+  return [...agentIssues(agents), ...afterIssues(agents), ...budgetIssues(root)];
+}
+
+const SKILL_HOME = '.agents/skills/<name>/SKILL.md';
+
+/** A chain naming a skill that neither the bundle nor the project has, or deploy without a command. */
+export function chainIssues(raw: unknown, skills: ReadonlyMap<string, Skill>): ConfigIssue[] {
+  const root = record(raw);
+  const agents = root && Array.isArray(root.agents) ? root.agents : [];
+  const known = [...skills.keys()];
+  const topDeploy = record(root?.deploy) !== undefined;
+  const issues: ConfigIssue[] = [];
+  agents.forEach((item, i) => {
+    const agent = record(item);
+    const chain = agent?.chain;
+    const entries: [string, (string | number)[]][] =
+      typeof chain === 'string'
+        ? [[chain, ['agents', i, 'chain']]]
+        : Array.isArray(chain)
+          ? chain.flatMap((name, j): [string, (string | number)[]][] => (typeof name === 'string' ? [[name, ['agents', i, 'chain', j]]] : []))
+          : [];
+    for (const [name, path] of entries) {
+      if (skills.has(name)) {
+        if (name === 'deploy' && Array.isArray(chain) && !topDeploy && record(agent?.deploy) === undefined) {
+          issues.push({
+            path,
+            anchor: 'value',
+            message: `${label(path)}: deploy runs deploy.command, and none is set — add deploy: { command: [...] } at the top level or to this agent, or leave deploy out of the chain`,
+          });
+        }
+        continue;
+      }
+      const meant = suggest(name, known);
+      const tail = meant ? ` — did you mean ${JSON.stringify(meant)}?` : ` — expected one of ${known.join(', ')}, or add ${SKILL_HOME.replace('<name>', name)}`;
+      issues.push({ path, anchor: 'value', message: `${label(path)}: unknown skill ${describe(name)}${tail}` });
+    }
+  });
+  return issues;
 }

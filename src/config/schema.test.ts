@@ -42,17 +42,40 @@ describe('ConfigSchema', () => {
       worktreeDir: '.supervise/worktrees',
       handoff: { file: 'HANDOFF.md', budget: { total: 500, section: 100 }, encoding: 'cl100k_base', enforce: 'block' },
       sync: { notify: 'idle' },
-      agents: [{ name: 'a', task: 't', preset: 'claude', args: [], branch: 'agent/a', env: {} }],
+      memory: { store: 'on', embedder: { provider: 'local' }, inject: { budget: 150 } },
+      agents: [{ name: 'a', task: 't', preset: 'claude', args: [], branch: 'agent/a', env: {}, after: [], review: { rounds: 3 } }],
     });
     const b = ConfigSchema.parse(input);
     expect(b.handoff.budget).not.toBe(a.handoff.budget);
     expect(b.agents[0]?.args).not.toBe(a.agents[0]?.args);
   });
+
+  it("gives each agent the top level's review and deploy unless it has its own", () => {
+    const c = ConfigSchema.parse({
+      version: 1,
+      project: 'P',
+      review: { rounds: 5 },
+      deploy: { command: ['npm', 'run', 'deploy'] },
+      agents: [
+        { name: 'a', task: 't', chain: ['build', 'review', 'commit'] },
+        { name: 'b', task: 't', chain: 'spec', review: { rounds: 1 }, deploy: { command: ['make', 'ship'] }, after: ['a'] },
+        { name: 'c', task: 't', review: {} },
+      ],
+    });
+    expect(c.agents.map((a) => [a.chain, a.review.rounds, a.deploy?.command, a.after])).toEqual([
+      [['build', 'review', 'commit'], 5, ['npm', 'run', 'deploy'], []],
+      ['spec', 1, ['make', 'ship'], ['a']],
+      [undefined, 5, ['npm', 'run', 'deploy'], []],
+    ]);
+    expect(c).not.toHaveProperty('review');
+    expect(c).not.toHaveProperty('deploy');
+  });
 });
 
 describe('knownKeysAt and homeOfKey', () => {
   it('lists the keys of each mapping', () => {
-    expect(knownKeysAt([])).toEqual(['version', 'project', 'base', 'worktreeDir', 'handoff', 'sync', 'agents']);
+    expect(knownKeysAt([])).toEqual(['version', 'project', 'base', 'worktreeDir', 'handoff', 'sync', 'review', 'deploy', 'memory', 'agents']);
+    expect(knownKeysAt(['memory', 'embedder'])).toEqual(['provider', 'model', 'url', 'path']);
     expect(knownKeysAt(['handoff', 'budget'])).toEqual(['total', 'section']);
     expect(knownKeysAt(['agents', 3])).toContain('command');
     expect(knownKeysAt(['agents', 3, 'env'])).toEqual([]);
