@@ -53,8 +53,31 @@ export function handoffPermissions(handoffFile: string): string[] {
   return [`Edit(${handoffFile.replace(/^\.\//, '')})`];
 }
 
-/** Merges our hooks and permissions into existing settings (pure). */
-export function mergeClaudeSettings(existing: Settings, commands: Record<ClaudeHookEvent, string>, handoffFile: string): Settings {
+/** The name the memory MCP server has for Claude Code: its tools are `mcp__supervise-memory__…`. */
+export const MEMORY_MCP_SERVER = 'supervise-memory';
+/** Permission rules that let the agent call the memory tools without a prompt. */
+export const MEMORY_TOOL_RULES = [`mcp__${MEMORY_MCP_SERVER}__memory_search`, `mcp__${MEMORY_MCP_SERVER}__memory_add`];
+
+/**
+ * The memory MCP server (`supervise mcp`) as a Claude Code MCP config, written to
+ * `.supervise/mcp/<agent>.json` beside the repository's other supervisor files (nothing in the
+ * worktree, nothing in the user's settings), and the argument that hands it to Claude Code.
+ * A server given with --mcp-config needs no approval, unlike a project's .mcp.json. The `=` form
+ * keeps the option from taking the next word: --mcp-config takes several files.
+ */
+export async function claudeMcpArgs(root: string, agent: string, nodePath: string, cliPath: string): Promise<string[]> {
+  const path = join(root, '.supervise', 'mcp', `${agent}.json`);
+  const config = {
+    mcpServers: {
+      [MEMORY_MCP_SERVER]: { type: 'stdio', command: nodePath, args: [cliPath, 'mcp', '--root', root, '--agent', agent], env: { SUPERVISE_AGENT: agent } },
+    },
+  };
+  await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
+  return [`--mcp-config=${path}`];
+}
+
+/** Merges our hooks and permissions into existing settings (pure); `extraAllow` adds rules such as MEMORY_TOOL_RULES. */
+export function mergeClaudeSettings(existing: Settings, commands: Record<ClaudeHookEvent, string>, handoffFile: string, extraAllow: readonly string[] = []): Settings {
   const hooks: Record<string, HookMatcher[]> = { ...(existing.hooks ?? {}) };
   for (const [event, command] of Object.entries(commands)) {
     const kept = (hooks[event] ?? [])
@@ -63,12 +86,12 @@ export function mergeClaudeSettings(existing: Settings, commands: Record<ClaudeH
     hooks[event] = [...kept, { hooks: [{ type: 'command', command, timeout: 120 }] }];
   }
   const allow = [...(existing.permissions?.allow ?? [])];
-  for (const rule of handoffPermissions(handoffFile)) if (!allow.includes(rule)) allow.push(rule);
+  for (const rule of [...handoffPermissions(handoffFile), ...extraAllow]) if (!allow.includes(rule)) allow.push(rule);
   return { ...existing, hooks, permissions: { ...(existing.permissions ?? {}), allow } };
 }
 
 /** Reads, merges and atomically rewrites `<worktree>/.claude/settings.local.json`. */
-export async function installClaudeSettings(worktree: string, commands: Record<ClaudeHookEvent, string>, handoffFile: string): Promise<string> {
+export async function installClaudeSettings(worktree: string, commands: Record<ClaudeHookEvent, string>, handoffFile: string, extraAllow: readonly string[] = []): Promise<string> {
   const path = join(worktree, '.claude', 'settings.local.json');
   let existing: Settings = {};
   // The agent may have left a FIFO or a link there: a plain read could hang the supervisor.
@@ -84,6 +107,6 @@ export async function installClaudeSettings(worktree: string, commands: Record<C
       throw new SuperviseError('InputError', `cannot merge hooks into ${path}: it is not a JSON object (${(err as Error).message}).`, { file: path }, 'Fix or remove the file; it was left untouched.');
     }
   }
-  await writeFileAtomic(path, `${JSON.stringify(mergeClaudeSettings(existing, commands, handoffFile), null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(mergeClaudeSettings(existing, commands, handoffFile, extraAllow), null, 2)}\n`);
   return path;
 }

@@ -3,6 +3,7 @@
  * or handoff never passes through a shell.
  */
 import type { AgentConfig } from '../config/types.js';
+import { briefFilePath } from './brief.js';
 import { codexLaunchArgs } from './codexSettings.js';
 import { geminiEnv } from './geminiSettings.js';
 
@@ -56,7 +57,8 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
       const resume = isSessionId(ctx.resumeSessionId) ? ctx.resumeSessionId : undefined;
       const head = resume ? ['--resume', resume] : [];
       const task = resume ? RESUME_PROMPT : agent.task;
-      return { file: 'claude', args: [...head, '--append-system-prompt', ctx.brief, ...agent.args, task], env };
+      // hookArgs: the memory MCP server (--mcp-config=FILE), when memory is on.
+      return { file: 'claude', args: [...head, ...(ctx.hookArgs ?? []), '--append-system-prompt', ctx.brief, ...agent.args, task], env };
     }
     case 'codex': {
       // Only with a known session id: without one, the agent starts over with the current handoff.
@@ -86,7 +88,7 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
 }
 
 function fillPlaceholders(arg: string, agent: AgentConfig, ctx: LaunchContext): string {
-  return arg.replaceAll('{task}', agent.task).replaceAll('{handoff_file}', ctx.handoffPath);
+  return arg.replaceAll('{task}', agent.task).replaceAll('{handoff_file}', ctx.handoffPath).replaceAll('{brief_file}', briefFilePath(ctx.root, agent.name));
 }
 
 /** The environment an agent runs in: the supervisor's, minus what would confuse a nested agent, plus ours and the agent's. */
@@ -102,6 +104,7 @@ export function agentEnv(agent: AgentConfig, ctx: LaunchContext): Record<string,
     SUPERVISE_AGENT: agent.name,
     SUPERVISE_TASK: agent.task,
     SUPERVISE_HANDOFF_FILE: ctx.handoffPath,
+    SUPERVISE_BRIEF_FILE: briefFilePath(ctx.root, agent.name),
     SUPERVISE_ROOT: ctx.root,
     ...ctx.supervisorEnv,
     ...agent.env,

@@ -11,6 +11,7 @@ import { paint, type Io } from '../commands/io.js';
 import { packageRoot } from '../paths.js';
 import { NodePtySpawner } from '../session/pty.js';
 import { isFinal } from '../agents/status.js';
+import { attachMemory } from '../memory/inject.js';
 import type { AgentState } from './agentState.js';
 import { Supervisor } from './supervisor.js';
 
@@ -39,6 +40,8 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOp
   const print = lineWriter(io, opts.json);
   sup.on('status', print.status);
   sup.on('message', print.message);
+  // Memories written at capture, read at injection; writes under way are finished before exit.
+  const memory = attachMemory(sup, { env: io.env, message: print.message });
 
   let signalled: string | undefined;
   const onSignal = (sig: string) => {
@@ -62,6 +65,7 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOp
   } finally {
     clearTimeout(deadline);
     for (const sig of SIGNALS) process.off(sig, onSignal);
+    await memory?.close();
   }
   const agents = sup.agents();
   const enforced = loaded.config.handoff.enforce !== 'off';

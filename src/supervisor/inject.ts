@@ -6,12 +6,13 @@
 import { join } from 'node:path';
 import type { AgentConfig, LoadedConfig } from '../config/types.js';
 import { writeFileAtomic } from '../fsutil.js';
-import { buildBrief } from '../agents/brief.js';
-import { CLAUDE_HOOKS, hookCommand, installClaudeSettings, type ClaudeHookEvent } from '../agents/claudeSettings.js';
+import { briefFilePath, buildBrief } from '../agents/brief.js';
+import { CLAUDE_HOOKS, claudeMcpArgs, hookCommand, installClaudeSettings, MEMORY_TOOL_RULES, type ClaudeHookEvent } from '../agents/claudeSettings.js';
 import { codexAgentHookArgs } from '../agents/codexSettings.js';
 import { GEMINI_HOOKS, geminiHookCommand, installGeminiSettings, type GeminiHookEvent } from '../agents/geminiSettings.js';
 import { parseHandoff } from '../handoff/parse.js';
 import { renderHandoff } from '../handoff/render.js';
+import { memoryForBrief } from '../memory/inject.js';
 import { hashText, writeAgentRecord } from './records.js';
 import { worktreeCopy } from './team.js';
 
@@ -51,6 +52,7 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
   const { config } = loaded;
   const handoffFile = config.handoff.file;
   const handoffPath = join(worktree, handoffFile);
+  const memoryOn = config.memory?.store === 'on';
   const text = agentHandoffText(worktreeCopy(loaded.root, input.teamText), agent);
   await writeFileAtomic(handoffPath, text);
   const hash = hashText(text);
@@ -69,7 +71,7 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
     const commands = Object.fromEntries(
       Object.entries(CLAUDE_HOOKS).map(([event, verb]) => [event, hookCommand(input.nodePath, input.cliPath, verb, agent.name, loaded.root)]),
     ) as Record<ClaudeHookEvent, string>;
-    await installClaudeSettings(worktree, commands, handoffFile);
+    await installClaudeSettings(worktree, commands, handoffFile, memoryOn ? MEMORY_TOOL_RULES : []);
   }
   if (agent.preset === 'gemini') {
     const commands = Object.fromEntries(
@@ -77,6 +79,7 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
     ) as Record<GeminiHookEvent, string>;
     await installGeminiSettings(worktree, commands);
   }
+  const memory = memoryOn ? await memoryForBrief({ root: loaded.root, agent, handoffText: text }) : undefined;
   const brief = buildBrief({
     agent,
     project: config.project,
@@ -84,7 +87,12 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
     handoff: text,
     handoffFile,
     budget: config.handoff.budget,
+    memory: memory?.section,
+    memoryTools: memoryOn ? (agent.preset === 'claude' ? 'mcp' : 'shell') : undefined,
   });
-  const hookArgs = agent.preset === 'codex' ? codexAgentHookArgs(input.nodePath, input.cliPath, agent.name, loaded.root) : undefined;
+  // Custom agents read the brief from a file (SUPERVISE_BRIEF_FILE, {brief_file}); kept for every agent.
+  await writeFileAtomic(briefFilePath(loaded.root, agent.name), `${brief}\n`);
+  const mcpArgs = memoryOn && agent.preset === 'claude' ? await claudeMcpArgs(loaded.root, agent.name, input.nodePath, input.cliPath) : undefined;
+  const hookArgs = agent.preset === 'codex' ? codexAgentHookArgs(input.nodePath, input.cliPath, agent.name, loaded.root) : mcpArgs;
   return { handoffPath, text, hash, brief, hookArgs };
 }

@@ -17,6 +17,7 @@ import { packageRoot } from '../paths.js';
 import { NodePtySpawner } from '../session/pty.js';
 import type { AgentState } from '../supervisor/agentState.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { attachMemory, type AttachedMemory } from '../memory/inject.js';
 import { App } from './components/App.js';
 import { createInkStdout, PaneCompositor } from './compositor/index.js';
 import { TuiController } from './controller.js';
@@ -73,6 +74,7 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
   const terminal = new TerminalMode(stdin, stdout);
   const compositor = new PaneCompositor(stdout, { maxFps: MAX_FPS, color: io.color });
   let sup: Supervisor | undefined;
+  let memory: AttachedMemory | undefined;
   let inkWrite: ((data: string) => void) | undefined;
   let finishing: Promise<number> | undefined;
   let starting: Promise<void> = Promise.resolve();
@@ -123,6 +125,7 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
       await starting.catch(() => undefined);
       // After a hang-up the terminal is gone: say nothing, and let go of it (see releaseTerminal).
       const code = sup ? await stopAgents(sup, hungUp ? { ...io, out: () => {}, err: () => {} } : io) : 0;
+      await memory?.close();
       cleanup();
       if (hungUp) releaseTerminal();
       if (failure !== undefined) {
@@ -180,6 +183,7 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
       only: opts.only,
     });
     if (finishing) return;
+    memory = attachMemory(sup, { env: io.env, message: (text) => controller.message(text, 'warn') });
     controller.connect(sup);
     await sup.start();
     controller.started();
