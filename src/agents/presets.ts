@@ -4,6 +4,7 @@
  */
 import type { AgentConfig } from '../config/types.js';
 import { briefFilePath } from './brief.js';
+import { aiderLaunchArgs } from './aiderSettings.js';
 import { codexLaunchArgs } from './codexSettings.js';
 import { geminiEnv } from './geminiSettings.js';
 
@@ -34,7 +35,7 @@ export interface Launch {
   file: string;
   args: string[];
   env: Record<string, string>;
-  /** Text typed into the agent once it shows output (aider takes its task this way). */
+  /** Text typed into the agent once its output goes quiet (no preset needs it now). */
   typeAfterStart?: string;
 }
 
@@ -72,13 +73,11 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
       const head = ctx.resumed && isSessionId(ctx.resumeSessionId) ? ['--resume', ctx.resumeSessionId] : [];
       return { file: 'gemini', args: [...head, ...agent.args, '-i', prompt], env: geminiEnv(env, 'SUPERVISE_HOOK_SECRET') };
     }
-    case 'aider':
-      return {
-        file: 'aider',
-        args: ['--read', ctx.handoffFile, ...agent.args],
-        env,
-        typeAfterStart: `${agent.task} (read ${ctx.handoffFile} first and update it before you finish)\r`,
-      };
+    case 'aider': {
+      // The handoff in the chat, the brief read-only, the task run from a --load file, the turn end reported.
+      const own = aiderLaunchArgs({ root: ctx.root, agent: agent.name, handoffFile: ctx.handoffFile, brief: ctx.brief, task: agent.task, resumed: ctx.resumed });
+      return { file: 'aider', args: [...own, ...agent.args], env };
+    }
     case 'custom': {
       const [file, ...rest] = (agent.command ?? []).map((a) => fillPlaceholders(a, agent, ctx));
       if (!file) throw new Error(`agent ${agent.name}: custom preset without a command`);

@@ -25,7 +25,9 @@ export const PROMPT_PATTERNS: Record<Preset, PromptPatterns> = {
     idle: [/^\s*▌\s*$/, /send a message/i, /^\s*›\s*Ask Codex to do anything/],
   },
   gemini: { needsInput: [...QUESTION, /Waiting for user confirmation/i, /Allow execution of \[/, /^\s*│?\s*●\s*1\. Allow once/], idle: [/Type your message/i] },
-  aider: { needsInput: [...QUESTION], idle: [/^(?:\w+ )?> ?$/] },
+  // Aider: "Create new file? (Y)es/(N)o [Yes]: ", and its prompt "> ", prefixed by an edit format
+  // other than the model's ("ask> ", "architect> ") and "multi" in multi-line mode (docs/aider.md).
+  aider: { needsInput: [...QUESTION, /\(Y\)es\/\(N\)o\b.*\[[^\]]*\]:\s*$/], idle: [/^(?:[\w-]+ ?)?(?:multi ?)?> ?$/] },
   custom: { needsInput: [...QUESTION], idle: [/^\s*[>$❯]\s*$/] },
 };
 

@@ -23,9 +23,12 @@ export function isFinal(status: AgentStatus): boolean {
   return FINAL_STATUSES.has(status);
 }
 
-/** Whether a preset reports exact transitions through hooks (then output activity is ignored). */
+/**
+ * Whether a preset reports exact transitions through hooks (then output activity is ignored).
+ * Aider's one hook is its notifications command, which reports a turn end (docs/aider.md).
+ */
 export function usesHooks(preset: Preset): boolean {
-  return preset === 'claude' || preset === 'gemini' || preset === 'codex';
+  return preset === 'claude' || preset === 'gemini' || preset === 'codex' || preset === 'aider';
 }
 
 /** The next status; unchanged when the event says nothing new. */
@@ -38,8 +41,9 @@ export function nextStatus(current: AgentStatus, event: StatusEvent, preset: Pre
     case 'hook':
       return fromHook(current, event);
     case 'input':
-      // Answering a question sets the agent going again; typing at an idle prompt may not.
-      return current === 'needs-input' ? 'working' : current;
+      // Answering a question sets the agent going again; typing at an idle prompt may not, except
+      // into aider, which has no hook that says a prompt was sent: only its turn end says idle again.
+      return current === 'needs-input' || (preset === 'aider' && current === 'idle') ? 'working' : current;
     case 'output':
       if (usesHooks(preset)) return current === 'starting' ? 'working' : current;
       return current === 'needs-input' ? current : 'working';

@@ -1,6 +1,8 @@
 /**
  * `supervise hook EVENT --agent NAME`: run by Claude Code's hooks inside a worktree, with the
  * hook's JSON on stdin. Reports to the supervisor and, for stop, enforces handoff.enforce.
+ * `turn-end` is aider's notifications command: no JSON and no stdin (aider's terminal is its
+ * stdin), a turn end checked as a Stop, the refusal typed into aider by the supervisor.
  * A hook must never break the agent: anything unexpected lets the agent carry on.
  */
 import { basename, dirname } from 'node:path';
@@ -8,6 +10,7 @@ import { SuperviseError } from '../errors.js';
 import { CLAUDE_HOOKS, type ClaudeHookEvent, type HookVerb } from '../agents/claudeSettings.js';
 import { GEMINI_HOOKS, GEMINI_SECRET_ENV, firstGeminiSessionEnd, geminiRefusedBefore, rememberGeminiRefusal, type GeminiHookEvent, type GeminiHookVerb } from '../agents/geminiSettings.js';
 import { CODEX_HOOKS, type CodexHookEvent, type CodexHookVerb } from '../agents/codexSettings.js';
+import { AIDER_HOOKS, rememberAiderRefusal, takeAiderRefusal, type AiderHookVerb } from '../agents/aiderSettings.js';
 import { stopVerdict } from '../agents/stopCheck.js';
 import { isSessionId } from '../agents/presets.js';
 import { MAX_FIELD, SECRET_ENV, sendReport, type HookReport } from '../supervisor/channel.js';
@@ -15,11 +18,11 @@ import { MAX_HANDOFF_BYTES, readWorktreeFile } from '../supervisor/readHandoff.j
 import { hashText, readAgentRecord } from '../supervisor/records.js';
 import type { CommandArgs } from './table.js';
 
-// Claude Code's, the Gemini CLI's and Codex's verbs; an event two of them have shares one verb and one name.
-const EVENT_BY_VERB = Object.fromEntries([...Object.entries(CLAUDE_HOOKS), ...Object.entries(GEMINI_HOOKS), ...Object.entries(CODEX_HOOKS)].map(([e, v]) => [v, e])) as Record<
-  HookVerb | GeminiHookVerb | CodexHookVerb,
-  ClaudeHookEvent | GeminiHookEvent | CodexHookEvent
->;
+// Claude Code's, the Gemini CLI's, Codex's and aider's verbs; an event two of them have shares one
+// name (aider's turn-end reports a Stop), and the same verb never names two events.
+const EVENT_BY_VERB = Object.fromEntries(
+  [...Object.entries(CLAUDE_HOOKS), ...Object.entries(GEMINI_HOOKS), ...Object.entries(CODEX_HOOKS), ...Object.entries(AIDER_HOOKS)].map(([e, v]) => [v, e]),
+) as Record<HookVerb | GeminiHookVerb | CodexHookVerb | AiderHookVerb, ClaudeHookEvent | GeminiHookEvent | CodexHookEvent>;
 const REINJECT_SOURCES = new Set(['resume', 'clear', 'compact']);
 
 interface HookInput {
@@ -35,14 +38,15 @@ interface HookInput {
 }
 
 export async function hookCommand({ positionals, values, io }: CommandArgs): Promise<number> {
-  const verb = positionals[0] as HookVerb | GeminiHookVerb | undefined;
+  const verb = positionals[0] as HookVerb | GeminiHookVerb | CodexHookVerb | AiderHookVerb | undefined;
   const event = verb && EVENT_BY_VERB[verb];
   if (!event) {
     throw new SuperviseError('UsageError', `unknown hook event "${verb ?? ''}".`, {}, `Use one of: ${Object.keys(EVENT_BY_VERB).join(', ')}.`);
   }
   const agent = values.agent as string | undefined;
   if (!agent) throw new SuperviseError('UsageError', '`supervise hook` needs --agent NAME.');
-  const input = parseInput(await readStdin());
+  const aider = verb === AIDER_HOOKS.Stop;
+  const input: HookInput = aider ? {} : parseInput(await readStdin());
   const root = (values.root as string | undefined) ?? io.env.SUPERVISE_ROOT;
   const record = root ? await readAgentRecord(root, agent) : undefined;
   if (!record) return 0; // not started by a supervisor: nothing to enforce or report
@@ -75,7 +79,10 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
   // The Gemini CLI's AfterAgent ends a turn as Claude Code's Stop does, and takes the same answer.
   if (event === 'Stop' || event === 'AfterAgent') {
     const gemini = event === 'AfterAgent' && root !== undefined;
-    const released = Boolean(input.stop_hook_active) || (gemini && (await geminiRefusedBefore(root, agent, input.session_id, input.prompt)));
+    const released =
+      Boolean(input.stop_hook_active) ||
+      (gemini && (await geminiRefusedBefore(root, agent, input.session_id, input.prompt))) ||
+      (aider && root !== undefined && (await takeAiderRefusal(root, agent)));
     const read = await readWorktreeFile(record.worktree, record.handoffFile);
     const text = read.text;
     const verdict = read.refused
@@ -96,7 +103,9 @@ export async function hookCommand({ positionals, values, io }: CommandArgs): Pro
     report.blocked = verdict.block;
     if (verdict.reason) report.blockReason = verdict.reason.slice(0, MAX_FIELD);
     if (verdict.block && gemini) await rememberGeminiRefusal(root, agent, input.session_id, input.prompt);
-    if (verdict.block) io.out(JSON.stringify({ decision: 'block', reason: verdict.reason }));
+    if (verdict.block && aider && root) await rememberAiderRefusal(root, agent);
+    // Aider reads no answer (it captures the output and goes on): the supervisor types the reason.
+    if (verdict.block && !aider) io.out(JSON.stringify({ decision: 'block', reason: verdict.reason }));
   }
 
   // Without the secret the supervisor gave this agent (Claude Code started by hand in the

@@ -11,6 +11,7 @@ import {
   type Enforce,
   type MemoryStore,
   type Notify,
+  type ParsedAgent,
   type ParsedConfig,
   type Preset,
 } from './types.js';
@@ -190,7 +191,7 @@ export const ConfigSchema = z
   // An agent's review and deploy fall back to the top level's, so the runtime reads one place.
   .transform(({ review, deploy, agents, ...rest }) => ({
     ...rest,
-    agents: agents.map(({ review: own, deploy: ownDeploy, ...agent }) => {
+    agents: agents.map(({ review: own, deploy: ownDeploy, ...agent }): ParsedAgent => {
       const settings = { ...agent, review: { rounds: own?.rounds ?? review.rounds } };
       const chosen = ownDeploy ?? deploy;
       return chosen ? { ...settings, deploy: chosen } : settings;
