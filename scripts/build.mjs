@@ -26,7 +26,9 @@ await build({
   format: 'esm',
   target: 'node20',
   jsx: 'automatic',
-  external: ['node-pty'],
+  // PGlite finds its wasm and data files beside its own module at run time, and pg loads
+  // pg-native optionally: both stay in node_modules, imported only when memory is used.
+  external: ['node-pty', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'pg'],
   plugins: [noDevtools],
   define: { 'process.env.NODE_ENV': '"production"' },
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.

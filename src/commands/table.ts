@@ -21,6 +21,12 @@ export interface CommandSpec {
 
 const CONFIG_HELP = '  -c, --config FILE   agents.yaml to use (default: the nearest, up to the repository root)';
 
+const MEMORY_HELP = `${CONFIG_HELP} (its memory: settings)
+
+The store: PGlite in $SUPERVISE_MEMORY_DIR, else $XDG_DATA_HOME/handoff-supervisor/memory (one
+per user, across projects), or the PostgreSQL server in memory.url / SUPERVISE_MEMORY_URL.
+Exit codes: 0 ok, 1 the store failed (a server unreachable), 2 bad usage (unknown kind, bad id).`;
+
 export const COMMANDS: CommandSpec[] = [
   {
     path: [],
@@ -245,6 +251,128 @@ it sends SIGHUP, SIGTERM, then SIGKILL to every process group of those agents, w
     options: { supervisor: { type: 'string' } },
     maxPositionals: 0,
     run: async (a) => (await import('./watch.js')).watchCommand(a),
+  },
+  {
+    path: ['memory', 'search'],
+    summary: 'search the shared memory of patterns, mistakes, preferences, learnings, decisions',
+    usage: 'Usage: supervise memory search QUERY [--limit N] [--kind KIND] [--json]',
+    help: `
+Finds the memories closest to QUERY: vector similarity (cosine, over the embedder's vectors)
+fused with PostgreSQL full-text ranking, 0.7 and 0.3. With the default local embedder the
+vectors come from the words themselves: a memory is found when it shares words (or their
+stems) with the query, not when it only means the same. Agents run this from their shell.
+
+  --limit N           how many (default 5)
+  --kind KIND         only this kind: pattern, mistake, preference, learning or decision
+  --json              print an array of {id, kind, text, score, vectorScore, textScore,
+                      project, agent, …}
+${MEMORY_HELP}`,
+    options: { limit: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean' } },
+    maxPositionals: 1000,
+    run: async (a) => (await import('./memory.js')).searchCommand(a),
+  },
+  {
+    path: ['memory', 'add'],
+    summary: 'keep a memory by hand (prints its id)',
+    usage: 'Usage: supervise memory add --kind KIND TEXT [--project NAME] [--agent NAME] [--source TEXT]',
+    help: `
+Keeps TEXT (the rest of the line) as a memory of KIND and prints its id. A near-duplicate of a
+memory of the same kind (cosine 0.92 or more) merges into it instead: its id is printed, and
+the merge is counted. Agents capture memories from their handoffs automatically; this is for
+what a person wants every agent to know.
+
+  --kind KIND         pattern, mistake, preference, learning or decision
+  --project NAME      the project it came from (default: agents.yaml's project, if any)
+  --agent NAME        the agent it came from
+  --source TEXT       where it came from (default: "supervise memory add")
+${MEMORY_HELP}`,
+    options: { kind: { type: 'string' }, project: { type: 'string' }, agent: { type: 'string' }, source: { type: 'string' } },
+    maxPositionals: 1000,
+    run: async (a) => (await import('./memory.js')).addCommand(a),
+  },
+  {
+    path: ['memory', 'list'],
+    summary: 'the newest memories',
+    usage: 'Usage: supervise memory list [--limit N] [--kind KIND] [--project NAME] [--json]',
+    help: `
+Lists memories, newest first: id, kind, text, and where it came from, how often it merged and
+how often it was given to an agent.
+
+  --limit N           how many (default 50)
+  --kind KIND         only this kind
+  --project NAME      only memories from this project
+  --json              print them as a JSON array
+${MEMORY_HELP}`,
+    options: { limit: { type: 'string' }, kind: { type: 'string' }, project: { type: 'string' }, json: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./memory.js')).listCommand(a),
+  },
+  {
+    path: ['memory', 'forget'],
+    summary: 'delete one memory',
+    usage: 'Usage: supervise memory forget ID',
+    help: `
+Deletes the memory with this id (from \`supervise memory list\` or \`search\`). An id that is
+malformed or not in the store is exit 2.
+${MEMORY_HELP}`,
+    options: {},
+    maxPositionals: 1,
+    run: async (a) => (await import('./memory.js')).forgetCommand(a),
+  },
+  {
+    path: ['memory', 'export'],
+    summary: 'every memory as JSON Lines on standard output',
+    usage: 'Usage: supervise memory export > memories.jsonl',
+    help: `
+Prints every memory, one JSON object a line, oldest first: its fields, counts and sources, not
+its vector (the importing store embeds it again with its own embedder). A backup, or a way to
+move memories between machines or to a team server.
+${MEMORY_HELP}`,
+    options: {},
+    maxPositionals: 0,
+    run: async (a) => (await import('./memory.js')).exportCommand(a),
+  },
+  {
+    path: ['memory', 'import'],
+    summary: 'add the memories of an export',
+    usage: 'Usage: supervise memory import FILE',
+    help: `
+Adds the memories in FILE (JSON Lines, as \`supervise memory export\` writes them). A memory
+whose id is already here, or that is a near-duplicate of one here, merges instead of adding.
+A line that is not a memory stops the import before anything is written, naming the line.
+${MEMORY_HELP}`,
+    options: {},
+    maxPositionals: 1,
+    run: async (a) => (await import('./memory.js')).importCommand(a),
+  },
+  {
+    path: ['memory', 'stats'],
+    summary: 'how many memories of each kind, where they are kept, which embedder',
+    usage: 'Usage: supervise memory stats [--json]',
+    help: `
+Counts the memories by kind and names the engine (pglite or postgres), where the data is, and
+the embedder with its dimension.
+
+  --json              print them as JSON
+${MEMORY_HELP}`,
+    options: { json: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./memory.js')).statsCommand(a),
+  },
+  {
+    path: ['memory', 'serve'],
+    summary: 'internal: the process that holds the local memory store for the others',
+    usage: 'Usage: supervise memory serve [--parent PID]',
+    help: `
+Internal. Started on demand so that a supervisor's own process never loads the embedded
+database: it owns the local store (one process at a time may) and answers the others on a
+unix socket in the memory folder. It exits once PID has exited and no client is connected.
+
+  --parent PID        the process it serves
+  --embedder JSON     memory.embedder of the process that started it`,
+    options: { parent: { type: 'string' }, embedder: { type: 'string' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./memory.js')).serveCommand(a),
   },
 ];
 
