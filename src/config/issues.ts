@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import type { Anchor, Segment } from './locate.js';
 import { homeOfKey, knownKeysAt, MAX_BUDGET, MAX_REVIEW_ROUNDS } from './schema.js';
 import { suggest } from './suggest.js';
-import { AGENT_NAME_PATTERN, SKILL_NAME_PATTERN } from './types.js';
+import { AGENT_NAME_PATTERN } from './types.js';
 
 /** One problem in agents.yaml, before it is given a line and column. */
 export interface ConfigIssue {
@@ -43,7 +43,7 @@ export function describe(value: unknown): string {
 
 const NAME = `a name matching ${AGENT_NAME_PATTERN.source} (lowercase letters, digits, - and _, starting with a letter or digit, at most 32 characters)`;
 const TOKENS = `a positive whole number of tokens (at most ${MAX_BUDGET})`;
-const SKILL = `a skill name matching ${SKILL_NAME_PATTERN.source} (lowercase letters, digits and single hyphens)`;
+const SKILL = 'a skill name: lowercase letters, digits and single hyphens, like build or security-review';
 const ROUNDS = `a whole number of review rounds from 1 to ${MAX_REVIEW_ROUNDS}`;
 
 // What each place must hold, in words; `*` stands for any list index or mapping key.

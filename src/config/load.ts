@@ -182,17 +182,19 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const errors = [...analysis.errors, ...(await placeIssues(analysis.raw, root)).map(analysis.toError)];
   // A project whose agents run no chain does not depend on its skills being valid.
   let skills = new Map<string, Skill>();
+  const skillErrors: SuperviseError[] = [];
   if (usesChains(analysis.raw)) {
     try {
       skills = await loadSkills(root);
       errors.push(...chainIssues(analysis.raw, skills).map(analysis.toError));
     } catch (err) {
-      if (err instanceof ConfigErrors) errors.push(...err.errors);
-      else if (err instanceof SuperviseError) errors.push(err);
+      if (err instanceof ConfigErrors) skillErrors.push(...err.errors);
+      else if (err instanceof SuperviseError) skillErrors.push(err);
       else throw err;
     }
   }
-  errors.sort(byPosition);
+  // agents.yaml's own errors first, then the skills' in their files.
+  errors.sort(byPosition).push(...skillErrors);
   if (errors.length > 0 || !analysis.config) throw new ConfigErrors(errors);
   const config = resolveChains(analysis.config, skills);
   return {

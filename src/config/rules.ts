@@ -106,8 +106,13 @@ function afterIssues(agents: unknown[]): ConfigIssue[] {
       if (target === name) {
         issues.push({ path, anchor: 'value', message: `${label(path)}: an agent cannot wait for itself (${describe(target)}) — remove it from after` });
       } else if (!known.includes(target)) {
-        const meant = suggest(target, known);
-        const tail = meant ? ` — did you mean ${JSON.stringify(meant)}?` : ` — expected one of ${known.filter((n) => n !== name).join(', ') || '(no other agent)'}`;
+        const others = known.filter((n) => n !== name);
+        const meant = suggest(target, others);
+        const tail = meant
+          ? ` — did you mean ${JSON.stringify(meant)}?`
+          : others.length
+            ? ` — expected one of ${others.join(', ')}`
+            : ' — there is no other agent to wait for; remove after';
         issues.push({ path, anchor: 'value', message: `${label(path)}: no agent is named ${describe(target)}${tail}` });
       } else if (name !== undefined && names.indexOf(name) === i) {
         edges.set(name, [...(edges.get(name) ?? []), { target, index: j, agent: i }]);

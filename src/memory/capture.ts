@@ -204,7 +204,8 @@ export class CaptureWriter {
       const file = join(dir, n);
       const text = await readFile(file, 'utf8').catch(() => '');
       if (!isWaveSummary(text)) continue;
-      const agent = /Wave Summary \(([^)]+)\)/i.exec(text)?.[1];
+      // `# Shop - Wave Summary (wave 1: alpha, beta)`: the agents of the wave.
+      const agent = /Wave Summary \((?:wave \d+:\s*)?([^)]+)\)/i.exec(text)?.[1]?.trim();
       await this.write(async () => memoriesFromWave(text, { ...(await this.baseMeta()), agent, source: file }), `the wave summary ${n}`);
     }
     await writeFileAtomic(doneFile(this.opts.root), `${JSON.stringify([...done].sort(), null, 1)}\n`).catch(() => undefined);

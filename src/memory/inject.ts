@@ -116,7 +116,7 @@ export async function memoryForBrief(input: { root: string; agent: AgentConfig; 
     p.message(`memory: ${input.agent.name} starts without memories (${record.error})`);
   }
   await writeWhy(input.root, record).catch((err: unknown) => p.message(`memory: could not record what ${input.agent.name} was given (${(err as Error).message})`));
-  if (record.injected.length > 0) void p.client.markUsed(record.injected.map((h) => h.id)).catch(() => undefined);
+  if (record.injected.length > 0) await p.client.markUsed(record.injected.map((h) => h.id)).catch(() => undefined);
   return { section: record.injected.length > 0 ? memorySection(record.injected) : undefined, record };
 }
 
