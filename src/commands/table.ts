@@ -126,6 +126,47 @@ ${CONFIG_HELP}`,
     run: async (a) => (await import('./handoff.js')).compressCommand(a),
   },
   {
+    path: ['skills', 'list'],
+    summary: 'the skills chains run: name, description, next, and where each comes from',
+    usage: 'Usage: supervise skills list [--json] [-c FILE]',
+    help: `
+Lists every skill a chain can run, in the order a full chain runs them: its name, the skill
+that follows it (a review names two: pass and fix), whether it is bundled or the project's,
+the SKILL.md it is read from, and its description.
+
+A skill is a folder <name>/SKILL.md: YAML front matter with name (the folder's name; lowercase
+letters, digits and single hyphens), description (at most 1024 characters) and
+metadata.next (a skill name, or for a review { pass: commit, fix: fix }), then the prompt, in
+which {task}, {handoff_file}, {project} and {round} are filled in. The same files work as
+Claude Code and Codex skills. The bundled ones are spec, build, review, fix, commit and deploy;
+a folder .agents/skills/<name>/ at the repository root overrides the bundled skill of that
+name, or adds a new one. An agent runs them with chain: in agents.yaml.
+
+  --json              print an array of {name, description, next, source, file}
+${CONFIG_HELP}`,
+    options: { json: { type: 'boolean' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./skills.js')).listCommand(a),
+  },
+  {
+    path: ['skills', 'check'],
+    summary: "load every skill and agents.yaml's chains; say what is wrong and where",
+    usage: 'Usage: supervise skills check [-c FILE]',
+    help: `
+Loads every skill (bundled, and the project's .agents/skills/<name>/SKILL.md) and, when there
+is one, agents.yaml with its chains, as \`supervise\` would before starting. Each problem is
+printed as file:line:column and what to do: YAML errors, a missing name or description, a name
+that is not its folder's, a next naming no skill, skills whose next leads round in a circle, a
+chain naming an unknown skill, deploy in a chain without deploy.command, an after naming no
+agent or itself, agents waiting for each other in a circle.
+Exit 0 with a one-line summary when all is well, 2 when anything is wrong.
+
+${CONFIG_HELP}`,
+    options: {},
+    maxPositionals: 0,
+    run: async (a) => (await import('./skills.js')).checkCommand(a),
+  },
+  {
     path: ['land'],
     summary: "merge an agent's branch into base, with a message from its handoff",
     usage: 'Usage: supervise land AGENT|--all [--squash] [--commit] [--dry-run] [-c FILE]',
