@@ -173,6 +173,30 @@ describe('memory in agents.yaml', () => {
   });
 });
 
+describe('the embedder in agents.yaml', () => {
+  it('locates a key its provider does not read, and transformers with no model', async () => {
+    const file = write([
+      ...HEAD,
+      'memory:',
+      '  embedder:',
+      '    provider: transformers',
+      '    url: http://localhost:11434',
+      'agents: [{ name: a, task: t }]',
+    ]);
+    expect(await errorsOf(file)).toEqual([
+      `${file}:5:15: memory.embedder: provider transformers needs a model to load — add path: <a local model folder> (or model: <a model id in the transformers.js cache>)`,
+      `${file}:6:5: memory.embedder.url: provider transformers does not use a url (ollama and openai do) — remove it, or set the provider that needs it`,
+    ]);
+  });
+
+  it('locates a model given to the local provider, which is the default', async () => {
+    const file = write([...HEAD, 'memory: { embedder: { model: nomic-embed-text } }', 'agents: [{ name: a, task: t }]']);
+    expect(await errorsOf(file)).toEqual([
+      `${file}:3:23: memory.embedder.model: provider local does not use a model (ollama, openai and transformers do) — remove it, or set the provider that needs it`,
+    ]);
+  });
+});
+
 describe("the template's commented examples", () => {
   it('load once uncommented, with what they say', async () => {
     const lines = agentsYamlTemplate().split('\n');

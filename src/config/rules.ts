@@ -149,12 +149,48 @@ function cycleIssues(names: (string | undefined)[], edges: Map<string, { target:
   return issues;
 }
 
-/** Problems that involve more than one key: command vs preset, repeated names and branches, section vs total, after. */
+// Which embedder keys each provider reads; the memory store ignores the others, so naming one is a mistake.
+const EMBEDDER_KEYS: Record<string, readonly string[]> = {
+  local: [],
+  ollama: ['model', 'url'],
+  openai: ['model', 'url'],
+  transformers: ['model', 'path'],
+};
+
+/** An embedder key its provider does not read, and transformers without a model to load. */
+function memoryIssues(root: Record<string, unknown>): ConfigIssue[] {
+  const embedder = record(record(root.memory)?.embedder);
+  if (!embedder) return [];
+  const provider = embedder.provider === undefined ? 'local' : embedder.provider;
+  const keys = typeof provider === 'string' ? EMBEDDER_KEYS[provider] : undefined;
+  if (!keys) return [];
+  const issues: ConfigIssue[] = [];
+  for (const key of ['model', 'url', 'path']) {
+    if (embedder[key] === undefined || keys.includes(key)) continue;
+    const users = Object.keys(EMBEDDER_KEYS).filter((p) => EMBEDDER_KEYS[p]?.includes(key));
+    const who = users.length > 1 ? `${users.slice(0, -1).join(', ')} and ${users.at(-1)}` : users.join('');
+    issues.push({
+      path: ['memory', 'embedder', key],
+      anchor: 'key',
+      message: `memory.embedder.${key}: provider ${provider} does not use a ${key} (${who} do) — remove it, or set the provider that needs it`,
+    });
+  }
+  if (provider === 'transformers' && embedder.model === undefined && embedder.path === undefined) {
+    issues.push({
+      path: ['memory', 'embedder', 'provider'],
+      anchor: 'value',
+      message: 'memory.embedder: provider transformers needs a model to load — add path: <a local model folder> (or model: <a model id in the transformers.js cache>)',
+    });
+  }
+  return issues;
+}
+
+/** Problems that involve more than one key: command vs preset, repeated names and branches, section vs total, after, embedder. */
 export function crossFieldIssues(raw: unknown): ConfigIssue[] {
   const root = record(raw);
   if (!root) return [];
   const agents = Array.isArray(root.agents) ? root.agents : [];
-  return [...agentIssues(agents), ...afterIssues(agents), ...budgetIssues(root)];
+  return [...agentIssues(agents), ...afterIssues(agents), ...budgetIssues(root), ...memoryIssues(root)];
 }
 
 const SKILL_HOME = '.agents/skills/<name>/SKILL.md';
