@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,9 +41,12 @@ describe('the aider preset', () => {
     expect(readFileSync(join(dir, 'start.aider'), 'utf8')).toBe('/code Implement logout with token invalidation\n');
   });
 
-  it('a resumed aider restores its chat and starts by re-reading; checking its command writes nothing', () => {
+  it('a resumed aider restores its chat and starts by re-reading, with no refusal left from before; checking its command writes nothing', () => {
     const c = ctx({ resumed: true });
+    mkdirSync(aiderDir(c.root, 'backend'), { recursive: true });
+    writeFileSync(join(aiderDir(c.root, 'backend'), 'refused'), 'earlier session\n');
     expect(buildLaunch(agent(), c).args).toContain('--restore-chat-history');
+    expect(existsSync(join(aiderDir(c.root, 'backend'), 'refused'))).toBe(false);
     expect(readFileSync(join(aiderDir(c.root, 'backend'), 'start.aider'), 'utf8')).toBe(`/code ${AIDER_RESUME_MESSAGE}\n`);
     const check = ctx({ brief: '' });
     expect(buildLaunch(agent(), check).file).toBe('aider');

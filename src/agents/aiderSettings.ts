@@ -72,6 +72,8 @@ export function aiderLaunchArgs(input: AiderLaunchInput): string[] {
   const briefFile = join(dir, 'brief.md');
   const loadFile = join(dir, 'start.aider');
   if (input.brief) {
+    // A refusal left by an earlier session must not let this one's first turn end through.
+    rmSync(refusalMark(input.root, input.agent), { force: true });
     writeFileAtomicSync(briefFile, `${input.brief.trimEnd()}\n`);
     writeFileAtomicSync(loadFile, aiderLoadText(input.resumed ? AIDER_RESUME_MESSAGE : input.task));
   }
