@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigErrors } from '../config/errors.js';
 import { formatError } from '../errors.js';
+import { parseVerdict } from './machine.js';
 import { chainSteps, fillSkill, loadSkills, parseSkill, type Skill } from './skills.js';
 
 let root: string;
@@ -136,5 +137,33 @@ describe('fillSkill', () => {
     expect(fillSkill(skill, { task: 'Add logout', handoff_file: 'HANDOFF.md', project: 'Auth', round: 2 })).toBe(
       'Add logout in Auth, round 2: read HANDOFF.md; keep { pass } and {other}.',
     );
+  });
+});
+
+describe('the bundled skills', () => {
+  const SECTIONS = ['Current State', 'Completed', 'In Progress', 'Blockers', 'Next Steps', 'Key Decisions'];
+
+  it('each read the handoff first and make updating it, in its template, part of the step', async () => {
+    const skills = await loadSkills(root);
+    for (const skill of skills.values()) {
+      const { prompt } = skill;
+      const read = prompt.indexOf('Read the handoff, {handoff_file}');
+      expect(read, skill.name).toBeGreaterThan(-1);
+      expect(read, skill.name).toBeLessThan(prompt.indexOf('update {handoff_file}'));
+      expect(prompt.replace(/\s+/g, ' '), skill.name).toMatch(/does not update \{handoff_file\} is incomplete/);
+      expect(prompt.replace(/\s+/g, ' '), skill.name).toContain(SECTIONS.join(', '));
+      expect(skill.description.length, skill.name).toBeLessThanOrEqual(1024);
+      expect(skill.description, skill.name).not.toMatch(/\n/);
+      const filled = fillSkill(skill, { task: 'T', handoff_file: '/w/HANDOFF.md', project: 'P', round: 1 });
+      expect(filled, skill.name).not.toMatch(/\{(task|handoff_file|project|round)\}/);
+    }
+  });
+
+  it('review writes the verdict lines the chain routes on', async () => {
+    const review = (await loadSkills(root)).get('review')!;
+    const lines = [...review.prompt.matchAll(/^- `(- Verdict: [^`]+)`/gm)].map((m) => m[1]!);
+    expect(lines).toEqual(['- Verdict: pass', '- Verdict: fix - <what>']);
+    expect(parseVerdict([lines[0]!])).toEqual({ pass: true });
+    expect(parseVerdict([lines[1]!.replace('<what>', 'test the empty list')])).toEqual({ pass: false, fix: 'test the empty list' });
   });
 });
