@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Tiktoken } from 'js-tiktoken/lite';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import { describe, expect, it } from 'vitest';
-import { countTokens, isEncoderLoaded, loadEncoder } from './tokens.js';
+import { countTokens, dropEncoders, forgetCounts, isEncoderLoaded, loadEncoder } from './tokens.js';
 
 const direct = new Tiktoken(createRequire(import.meta.url)('js-tiktoken/ranks/cl100k_base') as TiktokenBPE);
 
@@ -11,6 +11,17 @@ describe('countTokens', () => {
     await loadEncoder('cl100k_base');
     expect(isEncoderLoaded('cl100k_base')).toBe(true);
     expect(countTokens('', 'cl100k_base')).toBe(0);
+  });
+
+  it('gives the same counts from a new worker after the encoders were dropped', async () => {
+    const text = '## Key Decisions\n- Sessions stay in Postgres: redis is overkill for the MVP 🚀\n';
+    const before = countTokens(text, 'cl100k_base');
+    await dropEncoders();
+    expect(isEncoderLoaded('cl100k_base')).toBe(false);
+    forgetCounts();
+    expect(countTokens(text, 'cl100k_base')).toBe(before);
+    expect(before).toBe(direct.encode(text).length);
+    expect(isEncoderLoaded('cl100k_base')).toBe(true);
   });
 
   it("equals js-tiktoken's count on ordinary text", () => {

@@ -1,21 +1,197 @@
 /**
- * Token counting with js-tiktoken (SPEC §3 budgets, §7: an encoder costs 0.3–0.7 s and
- * 80–150 MB to build). Each encoding's encoder is built on first use and kept for the life of
- * the process: the one cache map below is the only module state in src/handoff.
+ * Token counting with js-tiktoken (SPEC §3 budgets, §10: an encoder costs 0.3–0.7 s and
+ * 80–150 MB to build). The encoders live in a worker thread, built there on first use; the
+ * worker ends once no count was asked for IDLE_MS, which gives all of that memory back (an
+ * encoder dropped in this thread leaves 40–60 MB of heap resident), and starts again on demand.
  *
- * `countTokens` is synchronous so that validation stays a plain function call; the first call
- * for an encoding pays the construction. A caller on a latency-sensitive path (the TUI's first
- * frame) calls `loadEncoder` once it has drawn, so the cost lands off that path.
+ * `countTokens` stays synchronous so that validation is a plain function call: it posts the
+ * texts it has no cached count for and waits on a shared flag (Atomics.wait) for the worker's
+ * answer, about 0.1 ms a call; the first call after the worker started waits for the build. A
+ * caller that can wait asynchronously calls `loadEncoder` first, so the build happens on the
+ * worker's core while this thread goes on (the TUI's first frame, a wave's brief).
  *
- * The rank files (1–2 MB each) are loaded with a runtime `require`, which the bundler leaves
- * alone: they stay out of dist/cli.js and are read only when a count is first asked for.
+ * The rank files (1–2 MB each) are loaded by the worker with `require` from paths resolved
+ * here, which the bundler leaves alone: they stay out of dist/cli.js.
  */
 import { createRequire } from 'node:module';
-import { Tiktoken } from 'js-tiktoken/lite';
-import type { TiktokenBPE } from 'js-tiktoken/lite';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { Encoding } from '../config/types.js';
 
-const encoders = new Map<Encoding, Tiktoken>();
+/** A worker asked for nothing this long ends (its encoders with it). */
+const IDLE_MS = 30_000;
+/** A count not answered this long means a broken worker. */
+const ANSWER_MS = 60_000;
+
+// Runs in the worker (CommonJS, so that it can be evaluated from a string in the bundle too).
+// Every request with a `seq` gets an answer, also when building the encoder failed.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { port, flag, lite, ranks } = workerData;
+const seen = new Int32Array(flag);
+const encoders = new Map();
+function encoder(name) {
+  let enc = encoders.get(name);
+  if (!enc) {
+    const { Tiktoken } = require(lite);
+    const mod = require(ranks[name]);
+    enc = new Tiktoken(mod.default ?? mod);
+    encoders.set(name, enc);
+  }
+  return enc;
+}
+port.on('message', (m) => {
+  let answer;
+  try {
+    const enc = encoder(m.encoding);
+    answer = { seq: m.seq, counts: m.texts.map((t) => enc.encode(t, [], []).length) };
+  } catch (err) {
+    answer = { seq: m.seq, error: String((err && err.message) || err) };
+  }
+  port.postMessage(answer);
+  Atomics.store(seen, 0, m.seq);
+  Atomics.notify(seen, 0);
+});
+`;
+
+interface Answer {
+  seq: number;
+  counts?: number[];
+  error?: string;
+}
+
+/** The worker holding the encoders, while there is one. */
+interface TokenWorker {
+  worker: Worker;
+  port: MessagePort;
+  /** The last request answered. */
+  seen: Int32Array;
+  seq: number;
+  /** Answers taken from the port while waiting for another. */
+  early: Map<number, Answer>;
+  /** Encodings asked for (built, or being built). */
+  asked: Set<Encoding>;
+  idle: ReturnType<typeof setTimeout> | undefined;
+}
+
+let current: TokenWorker | undefined;
+
+// Node 20 has Atomics.waitAsync; TypeScript's lib for this target does not declare it yet.
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<'ok' | 'timed-out'> | 'not-equal' | 'timed-out' };
+}).waitAsync;
+
+function startWorker(): TokenWorker {
+  const req = createRequire(import.meta.url);
+  const { port1, port2 } = new MessageChannel();
+  const flag = new SharedArrayBuffer(4);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      port: port2,
+      flag,
+      lite: req.resolve('js-tiktoken/lite'),
+      ranks: { cl100k_base: req.resolve('js-tiktoken/ranks/cl100k_base'), o200k_base: req.resolve('js-tiktoken/ranks/o200k_base') },
+    },
+    transferList: [port2],
+    // A worker that dies answers nothing: the wait below times out and says so.
+    stdout: true,
+    stderr: true,
+  });
+  worker.unref();
+  const w: TokenWorker = { worker, port: port1, seen: new Int32Array(flag), seq: 0, early: new Map(), asked: new Set(), idle: undefined };
+  worker.on('exit', () => {
+    if (current === w) current = undefined;
+  });
+  return w;
+}
+
+function post(encoding: Encoding, texts: string[]): { w: TokenWorker; seq: number } {
+  const w = (current ??= startWorker());
+  clearTimeout(w.idle);
+  w.idle = undefined;
+  const seq = ++w.seq;
+  w.asked.add(encoding);
+  w.port.postMessage({ seq, encoding, texts });
+  return { w, seq };
+}
+
+// The answer to `seq` once the worker has answered it (answers arrive in order).
+function take(w: TokenWorker, seq: number): Answer {
+  let answer = w.early.get(seq);
+  w.early.delete(seq);
+  while (!answer) {
+    const next = receiveMessageOnPort(w.port)?.message as Answer | undefined;
+    if (!next) throw new Error(`the token counter's worker answered request ${seq} but its answer is missing`);
+    if (next.seq === seq) answer = next;
+    else w.early.set(next.seq, next);
+  }
+  if (w.seq === seq) w.idle = setTimeout(() => void stopWorker(w), IDLE_MS).unref();
+  return answer;
+}
+
+function stopWorker(w: TokenWorker): Promise<number> {
+  if (current === w) current = undefined;
+  clearTimeout(w.idle);
+  return w.worker.terminate();
+}
+
+function counts(answer: Answer, encoding: Encoding): number[] {
+  if (answer.counts) return answer.counts;
+  current?.asked.delete(encoding);
+  throw new Error(`cannot count tokens with ${encoding}: ${answer.error ?? 'no answer'}`);
+}
+
+/** Counts each of `texts` in the worker, waiting for the answer. */
+function countInWorker(texts: string[], encoding: Encoding): number[] {
+  const { w, seq } = post(encoding, texts);
+  const deadline = Date.now() + ANSWER_MS;
+  for (;;) {
+    const seen = Atomics.load(w.seen, 0);
+    if (seen >= seq) break;
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(w.seen, 0, seen, left) === 'timed-out') {
+      void stopWorker(w);
+      throw new Error(`cannot count tokens with ${encoding}: its worker did not answer within ${ANSWER_MS / 1000} s`);
+    }
+  }
+  return counts(take(w, seq), encoding);
+}
+
+/** True while an encoder for `encoding` is built or being built (in the worker). */
+export function isEncoderLoaded(encoding: Encoding): boolean {
+  return current?.asked.has(encoding) ?? false;
+}
+
+/**
+ * Builds the encoder in the worker without blocking this thread (after yielding once to the
+ * event loop, so a pending frame draws first); resolves once it is built.
+ */
+export async function loadEncoder(encoding: Encoding): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const { w, seq } = post(encoding, []);
+  // An asynchronous wait does not keep the process alive: the worker does, until it answers.
+  w.worker.ref();
+  try {
+    for (;;) {
+      const seen = Atomics.load(w.seen, 0);
+      if (seen >= seq) break;
+      const wait = waitAsync(w.seen, 0, seen, ANSWER_MS);
+      if ((wait.async ? await wait.value : wait.value) === 'timed-out') {
+        void stopWorker(w);
+        throw new Error(`cannot build the ${encoding} encoder: its worker did not answer within ${ANSWER_MS / 1000} s`);
+      }
+    }
+  } finally {
+    w.worker.unref();
+  }
+  counts(take(w, seq), encoding);
+}
+
+/** Ends the worker now (its encoders and their memory go with it); the next count starts another. */
+export async function dropEncoders(): Promise<void> {
+  if (current) await stopWorker(current);
+}
 
 /**
  * js-tiktoken's byte-pair merge grows faster than linearly with the bytes of one regex piece: a
@@ -31,35 +207,6 @@ const MAX_RUN_BYTES = 32;
 // run (cl100k's symbol pieces do): `!́!́!́…` is one symbol piece. 9 code points may be 36 bytes.
 const LONG_RUN = /[\p{L}\p{M}]{9,}|\p{N}{9,}|\s{9,}|[^\s\p{L}\p{N}]{9,}/u;
 const LONG_RUNS = new RegExp(LONG_RUN.source, 'gu');
-
-function loadRanks(encoding: Encoding): TiktokenBPE {
-  const req = createRequire(import.meta.url);
-  const mod = (encoding === 'o200k_base'
-    ? req('js-tiktoken/ranks/o200k_base')
-    : req('js-tiktoken/ranks/cl100k_base')) as TiktokenBPE | { default: TiktokenBPE };
-  return 'default' in mod ? mod.default : mod;
-}
-
-function encoder(encoding: Encoding): Tiktoken {
-  let enc = encoders.get(encoding);
-  if (!enc) {
-    enc = new Tiktoken(loadRanks(encoding));
-    encoders.set(encoding, enc);
-  }
-  return enc;
-}
-
-/** True once the encoder for `encoding` has been built in this process. */
-export function isEncoderLoaded(encoding: Encoding): boolean {
-  return encoders.has(encoding);
-}
-
-/** Build the encoder now, after yielding once to the event loop (so a pending frame draws first). */
-export async function loadEncoder(encoding: Encoding): Promise<void> {
-  if (encoders.has(encoding)) return;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  encoder(encoding);
-}
 
 /**
  * Where a text may be cut without changing its count: after a newline, before a character that
@@ -86,23 +233,23 @@ export function countTokens(text: string, encoding: Encoding): number {
   let cache = chunkCounts.get(encoding);
   if (!cache) chunkCounts.set(encoding, (cache = new Map()));
   let total = 0;
+  // Chunks without a cached count, each as the slices the worker counts.
+  const missing: { chunk: string; slices: string[] }[] = [];
   for (const chunk of text.split(CHUNK)) {
-    let n = cache.get(chunk);
-    if (n === undefined) {
-      n = countChunk(chunk, encoding);
-      if (cache.size >= MAX_CACHED_CHUNKS) cache.clear();
-      cache.set(chunk, n);
-    }
+    const n = cache.get(chunk);
+    if (n !== undefined) total += n;
+    else missing.push({ chunk, slices: LONG_RUN.test(chunk) ? sliceLongRuns(chunk) : [chunk] });
+  }
+  if (missing.length === 0) return total;
+  const answers = countInWorker(missing.flatMap((m) => m.slices), encoding);
+  let i = 0;
+  for (const { chunk, slices } of missing) {
+    let n = 0;
+    for (let k = 0; k < slices.length; k++) n += answers[i++]!;
+    if (cache.size >= MAX_CACHED_CHUNKS) cache.clear();
+    cache.set(chunk, n);
     total += n;
   }
-  return total;
-}
-
-function countChunk(text: string, encoding: Encoding): number {
-  const enc = encoder(encoding);
-  if (!LONG_RUN.test(text)) return enc.encode(text, [], []).length;
-  let total = 0;
-  for (const slice of sliceLongRuns(text)) total += enc.encode(slice, [], []).length;
   return total;
 }
 
