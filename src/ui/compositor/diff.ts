@@ -116,8 +116,7 @@ function emitSpan(row: CellGrid, start: number, end: number, w: FrameWriter, ox:
     }
     const cp = content & CODEPOINT_MASK;
     if ((cp === 0 || cp === 32 || (fg & FG_INVISIBLE) !== 0) && isBlank(content, fg, bg)) {
-      let j = x + 1;
-      while (j < end && isBlank(words[j * 3]!, words[j * 3 + 1]!, words[j * 3 + 2]!)) j++;
+      const j = blankRunEnd(words, x + 1, end);
       if (j - x >= MIN_ERASE) {
         w.moveTo(ox + x, ty);
         w.style(0, 0, 0);
@@ -148,6 +147,19 @@ function emitSpan(row: CellGrid, start: number, end: number, w: FrameWriter, ox:
     emitOther(row, x, content, fg, w, ox, ty);
     x += cw;
   }
+}
+
+// Where the run of blank cells from `x` on ends. Most blanks are the terminal's default empty
+// cell or a plain space: those words are compared as they are, the rest decoded (a row is mostly
+// blank past its text, and this loop runs over every such cell of every new row).
+function blankRunEnd(words: Uint32Array, x: number, end: number): number {
+  let j = x;
+  for (let i = j * 3; j < end; j++, i += 3) {
+    const c = words[i]!;
+    if ((c === ONE_WIDE || c === ONE_WIDE + 32) && words[i + 1] === 0 && (words[i + 2]! & (COLOR_MASK | BG_OVERLINE)) === 0) continue;
+    if (!isBlank(c, words[i + 1]!, words[i + 2]!)) break;
+  }
+  return j;
 }
 
 // How many cells from `x` on are printable ASCII in style (fg, bg); single spaces between them
