@@ -88,6 +88,7 @@ interface PtySocket {
   destroy(err?: Error): unknown;
   resume(): unknown;
   on(event: 'end', cb: () => void): unknown;
+  on(event: 'data', cb: (data: Uint8Array) => void): unknown;
 }
 
 class NodePtyProcess implements PtyProcess {
@@ -101,12 +102,15 @@ class NodePtyProcess implements PtyProcess {
     const fd = (pty as unknown as { fd?: unknown }).fd;
     this.fd = typeof fd === 'number' ? fd : undefined;
     this.writer = this.fd === undefined ? undefined : new FdWriter(this.fd);
-    pty.onData((data) => this.emitData(data as unknown as Uint8Array));
     pty.onExit(() => {
       this.exited = true;
       this.writer?.close();
     });
     const socket = (pty as unknown as { _socket?: PtySocket })._socket;
+    // Output straight from node-pty's stream, whose 'data' event its own onData relays through
+    // two more emitters: a chunk arrives 30 times a second per streaming agent.
+    if (socket && typeof socket.on === 'function') socket.on('data', (data: Uint8Array) => this.emitData(data));
+    else pty.onData((data) => this.emitData(data as unknown as Uint8Array));
     if (socket) {
       this.readTailAtHangup(socket);
       this.keepTailWhilePaused(socket);
