@@ -99,6 +99,13 @@ describe('chains in agents.yaml', () => {
     ]);
   });
 
+  it('locates a fix step listed after its review, which routing reaches', async () => {
+    const file = write([...HEAD, 'agents:', '  - { name: a, task: t, chain: [build, review, fix, commit] }']);
+    expect(await errorsOf(file)).toEqual([
+      `${file}:4:48: agents[0].chain[2]: fix runs after review when its verdict asks for a fix, and review runs again after it — leave fix out of the chain`,
+    ]);
+  });
+
   it("reports a broken skill at its own file:line:col, with agents.yaml's errors", async () => {
     const skill = writeSkill('build', ['---', 'name: build', 'description: d', 'metadata:', '  next: reveiw', '---', 'x']);
     const file = write([...HEAD, 'agents:', '  - { name: a, task: t, chain: spec, after: [b] }']);

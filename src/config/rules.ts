@@ -211,7 +211,22 @@ export function chainIssues(raw: unknown, skills: ReadonlyMap<string, Skill>): C
         : Array.isArray(chain)
           ? chain.flatMap((name, j): [string, (string | number)[]][] => (typeof name === 'string' ? [[name, ['agents', i, 'chain', j]]] : []))
           : [];
+    // A review's fix step runs when its verdict asks for one; listed, it would run every time.
+    const routed = new Map<string, string>();
+    for (const [name] of entries) {
+      const next = skills.get(name)?.next;
+      if (typeof next === 'object') routed.set(next.fix, name);
+    }
     for (const [name, path] of entries) {
+      const review = routed.get(name);
+      if (review !== undefined && Array.isArray(chain)) {
+        issues.push({
+          path,
+          anchor: 'value',
+          message: `${label(path)}: ${name} runs after ${review} when its verdict asks for a fix, and ${review} runs again after it — leave ${name} out of the chain`,
+        });
+        continue;
+      }
       if (skills.has(name)) {
         if (name === 'deploy' && Array.isArray(chain) && !topDeploy && record(agent?.deploy) === undefined) {
           issues.push({
