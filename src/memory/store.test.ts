@@ -53,6 +53,7 @@ describe.each(ENGINES)('the memory store on %s', (engine: EngineName) => {
       expect(hits[0]!.score).toBeGreaterThan(hits[1]?.score ?? 0);
       expect(hits[0]!.vectorScore).toBeGreaterThan(0);
     }
+    expect(await store.search('the and of')).toEqual([]);
     const mistakes = await store.search('migrations fail in the test suite', { kinds: ['pattern'] });
     expect(mistakes.every((h) => h.kind === 'pattern')).toBe(true);
     const hit = (await store.search('CSRF token'))[0]!;

@@ -165,6 +165,7 @@ export class MemoryStore implements MemoryClient {
         // id, kind, text and score first: what a reader of --json looks for.
         return { id, kind, text, score, vectorScore, textScore, ...rest };
       })
+      .filter((h) => h.score > 0)
       .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
       .slice(0, limit);
   }
