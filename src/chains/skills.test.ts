@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigErrors } from '../config/errors.js';
 import { formatError } from '../errors.js';
 import { parseVerdict } from './machine.js';
-import { chainSteps, fillSkill, loadSkills, parseSkill, type Skill } from './skills.js';
+import { chainSteps, fillSkill, loadSkills, parseSkill, placeholderWarnings, type Skill } from './skills.js';
 
 let root: string;
 beforeEach(() => {
@@ -128,6 +128,21 @@ describe('loadSkills', () => {
     const err = await loadErrors();
     expect(err.errors).toHaveLength(2);
     expect(err.exitCode).toBe(2);
+  });
+});
+
+describe('placeholderWarnings', () => {
+  it('locates a near miss and a doubled placeholder, and leaves other braces alone', async () => {
+    const file = writeSkill('lint', ['---', 'name: lint', 'description: d', '---', '', 'Read {handof_file} for {task}.', 'Then {{round}}, { pass }, {config} and {fix}.']);
+    const skill = (await loadSkills(root)).get('lint')!;
+    expect((await placeholderWarnings(skill)).map(formatError)).toEqual([
+      `${file}:6:6: {handof_file} is not a placeholder (it is left as written) — did you mean {handoff_file}?`,
+      `${file}:7:6: {{round}} is not a placeholder (the doubled braces stay around the value) — did you mean {round}?`,
+    ]);
+  });
+
+  it('finds nothing to say about the bundled skills', async () => {
+    for (const skill of (await loadSkills(root)).values()) expect(await placeholderWarnings(skill), skill.name).toEqual([]);
   });
 });
 

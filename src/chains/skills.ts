@@ -257,6 +257,33 @@ export async function loadSkills(root: string): Promise<Map<string, Skill>> {
   return new Map(names.map((n) => [n, all.get(n)!.skill]));
 }
 
+/** The placeholders a prompt may use. */
+export const PLACEHOLDERS = ['task', 'handoff_file', 'project', 'round'] as const;
+
+/**
+ * Placeholders in a skill's prompt that will not be filled: a near miss of one of ours
+ * ({handof_file}) or a doubled one ({{task}}). Located in its SKILL.md; not errors, since a prompt
+ * may hold braces of its own.
+ */
+export async function placeholderWarnings(skill: Skill): Promise<SuperviseError[]> {
+  const text = (await readFile(skill.file, 'utf8')).replace(/^\uFEFF/, '');
+  // The prompt is the end of the file, exactly as read.
+  const start = text.length - skill.prompt.length;
+  const warnings: SuperviseError[] = [];
+  for (const match of skill.prompt.matchAll(/\{(\{?)([A-Za-z_]+)\}(\}?)/g)) {
+    const [whole, open, word, close] = match as unknown as [string, string, string, string];
+    const known = (PLACEHOLDERS as readonly string[]).includes(word);
+    const meant = known ? word : suggest(word, PLACEHOLDERS);
+    if (meant === undefined || (known && !(open && close))) continue;
+    const at = start + (match.index ?? 0);
+    const line = text.slice(0, at).split('\n').length;
+    const column = at - text.lastIndexOf('\n', at - 1);
+    const why = known ? 'the doubled braces stay around the value' : 'it is left as written';
+    warnings.push(new SuperviseError('ConfigError', `${whole} is not a placeholder (${why}) — did you mean {${meant}}?`, { file: skill.file, line, column }));
+  }
+  return warnings;
+}
+
 /** The skill's prompt with {task}, {handoff_file}, {project} and {round} filled in. */
 export function fillSkill(skill: Skill, vars: SkillVars): string {
   return skill.prompt.replace(/\{(task|handoff_file|project|round)\}/g, (_, key: keyof SkillVars) => String(vars[key]));

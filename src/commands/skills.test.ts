@@ -87,6 +87,15 @@ describe('supervise skills check', () => {
     expect(out).toEqual({ code: 0, stdout: 'ok: 7 skills (6 bundled, 1 from .agents/skills) and 1 chain in agents.yaml.\n', stderr: '' });
   });
 
+  it('warns about a placeholder that will not be filled, and still says ok', async () => {
+    const r = repo();
+    const file = writeSkill(r.dir, 'lint', ['---', 'name: lint', 'description: Lint.', '---', 'Lint {taks}.']);
+    const out = await supervise(['skills', 'check'], r.dir);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(`warning: ${file}:5:6: {taks} is not a placeholder (it is left as written) — did you mean {task}?\n`);
+    expect(out.stdout).toBe('ok: 7 skills (6 bundled, 1 from .agents/skills) and no agents.yaml, so no chains to check, 1 warning.\n');
+  });
+
   it('without agents.yaml checks the skills alone', async () => {
     const r = repo();
     const out = await supervise(['skills', 'check'], r.dir);

@@ -1,7 +1,7 @@
 /** `supervise skills list|check`: the skills chains run, where each comes from, and whether they load. */
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { loadSkills, PROJECT_SKILLS_DIR, type Skill, type SkillNext } from '../chains/skills.js';
+import { loadSkills, placeholderWarnings, PROJECT_SKILLS_DIR, type Skill, type SkillNext } from '../chains/skills.js';
 import { ConfigErrors } from '../config/errors.js';
 import { optionalConfigFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
@@ -95,11 +95,14 @@ export async function checkCommand({ values, io }: CommandArgs): Promise<number>
     return 2;
   }
   const list = [...(skills?.values() ?? [])];
+  const warnings = (await Promise.all(list.map(placeholderWarnings))).flat();
+  if (warnings.length > 0) io.err(warnings.map((w) => `${paint(io).yellow('warning')}: ${formatError(w)}`).join('\n'));
   const own = list.filter((s) => s.source === 'project').length;
   const what =
     chains === undefined
       ? 'no agents.yaml, so no chains to check'
       : `${chains} chain${chains === 1 ? '' : 's'} in ${shown(config!, io.cwd)}`;
-  io.out(`${paint(io).green('ok')}: ${list.length} skills (${list.length - own} bundled, ${own} from ${PROJECT_SKILLS_DIR}) and ${what}.`);
+  const warned = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+  io.out(`${paint(io).green('ok')}: ${list.length} skills (${list.length - own} bundled, ${own} from ${PROJECT_SKILLS_DIR}) and ${what}${warned}.`);
   return 0;
 }

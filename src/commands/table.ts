@@ -158,7 +158,8 @@ is one, agents.yaml with its chains, as \`supervise\` would before starting. Eac
 printed as file:line:column and what to do: YAML errors, a missing name or description, a name
 that is not its folder's, a next naming no skill, skills whose next leads round in a circle, a
 chain naming an unknown skill, deploy in a chain without deploy.command, an after naming no
-agent or itself, agents waiting for each other in a circle.
+agent or itself, agents waiting for each other in a circle. A placeholder that will not be
+filled ({handof_file}, {{task}}) is a warning.
 Exit 0 with a one-line summary when all is well, 2 when anything is wrong.
 
 ${CONFIG_HELP}`,
