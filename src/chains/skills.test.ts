@@ -44,6 +44,15 @@ describe('parseSkill', () => {
     });
   });
 
+  it('reads CRLF line endings and a byte order mark, and counts columns without the mark', () => {
+    const text = '\uFEFF---\r\nname: build\r\ndescription: Build it.\r\n---\r\n\r\nGo.\r\n';
+    const { skill, errors } = parseSkill(text, 'SKILL.md', 'build', 'project');
+    expect(errors).toEqual([]);
+    expect(skill?.skill).toMatchObject({ name: 'build', description: 'Build it.', prompt: 'Go.\r\n' });
+    const bad = parseSkill('\uFEFF---\r\nname: Build\r\ndescription: d\r\n---\r\n', 'SKILL.md', 'build', 'project');
+    expect(bad.errors[0]?.location).toEqual({ file: 'SKILL.md', line: 2, column: 7 });
+  });
+
   it('keeps keys Claude Code and Codex define, and other metadata', () => {
     const text = ['---', 'name: build', 'description: Build it.', 'allowed-tools: Bash Read', 'license: MIT', 'metadata: { next: review, author: team }', '---', 'Go.'].join('\n');
     const { skill, errors } = parseSkill(text, 'SKILL.md', 'build', 'bundled');

@@ -59,7 +59,7 @@ const FrontMatter = z.looseObject({
 });
 
 const SHAPE = 'a SKILL.md starts with a front matter: a line "---", then name: and description:, then a line "---", then the prompt';
-const NAME_RULE = `lowercase letters, digits and single hyphens, at most 64 characters (${SKILL_NAME_PATTERN.source})`;
+const NAME_RULE = 'lowercase letters, digits and single hyphens, at most 64 characters, like security-review';
 
 /** What each front-matter field must hold, in words. */
 const EXPECTED: Record<string, string> = {
