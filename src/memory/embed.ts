@@ -103,7 +103,7 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   } catch (err) {
-    throw new SuperviseError('RuntimeError', `the ${what} embeddings endpoint ${url} cannot be reached (${(err as Error).cause ?? (err as Error).message}).`, {}, 'Start it, or set memory.embedder in agents.yaml to another provider.');
+    throw new SuperviseError('RuntimeError', `the ${what} embeddings endpoint ${url} cannot be reached (${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}).`, {}, 'Start it, or set memory.embedder in agents.yaml to another provider.');
   }
   if (!res.ok) throw new SuperviseError('RuntimeError', `the ${what} embeddings endpoint ${url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   return res.json();
