@@ -65,8 +65,13 @@ describe('the HTTP embedding providers', () => {
   });
 
   it('says which endpoint failed and how', async () => {
-    const down = makeEmbedder({ provider: 'ollama', url: 'http://127.0.0.1:1' }, {});
-    await expect(down.embed(['x'])).rejects.toThrow(/^the Ollama embeddings endpoint http:\/\/127\.0\.0\.1:1\/api\/embed cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\)\./);
+    // A port nobody listens on: one that was free a moment ago.
+    const probe = http.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const down = makeEmbedder({ provider: 'ollama', url: `http://127.0.0.1:${port}` }, {});
+    await expect(down.embed(['x'])).rejects.toThrow(`the Ollama embeddings endpoint http://127.0.0.1:${port}/api/embed cannot be reached (connect ECONNREFUSED 127.0.0.1:${port}).`);
     const broken = makeEmbedder({ provider: 'openai', model: 'broken', url: base }, {});
     await expect(broken.embed(['x'])).rejects.toThrow(/answered 500: \{"error":"model not loaded"\}/);
   });
