@@ -62,6 +62,15 @@ describe('global flags', () => {
     expect(r.stdout).toMatch(/^Usage: supervise handoff check/);
   });
 
+  it('a group of subcommands has a --help listing them', async () => {
+    for (const group of ['handoff', 'skills']) {
+      const r = await supervise([group, '--help'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: supervise ${group} <subcommand>`));
+      expect(r.stdout).toContain(`supervise ${group} check`);
+    }
+  });
+
   it('an unknown command, subcommand or flag is exit 2 with one clear line', async () => {
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command "frobnicate".*Commands: init, demo/],

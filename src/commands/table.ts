@@ -446,6 +446,7 @@ export function findCommand(argv: string[]): { spec: CommandSpec; rest: string[]
   if (single) return { spec: single, rest: without(argv, [first.index]) };
   const second = words[1];
   const sub = second && candidates.find((c) => c.path[1] === second.word);
+  if (!second && argv.some((a) => a === '-h' || a === '--help')) return { spec: groupSpec(first.word, candidates), rest: without(argv, [first.index]) };
   if (!sub || !second) {
     const subs = candidates.map((c) => c.path[1]).join(', ');
     const what = second ? `unknown subcommand "${second.word}"` : 'a subcommand is needed';
@@ -456,6 +457,21 @@ export function findCommand(argv: string[]): { spec: CommandSpec; rest: string[]
 
 function without(argv: string[], indexes: number[]): string[] {
   return argv.filter((_, i) => !indexes.includes(i));
+}
+
+/** `supervise handoff --help`: the group's subcommands, each with its usage and summary. */
+function groupSpec(word: string, subs: CommandSpec[]): CommandSpec {
+  const rows = subs.map((c) => [c.usage.replace(/^Usage: /, ''), c.summary]);
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  return {
+    path: [word],
+    summary: '',
+    usage: `Usage: supervise ${word} <subcommand> [OPTIONS]`,
+    help: `Subcommands:\n${rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`).join('\n')}\n\nHelp for one: supervise ${word} ${subs[0]!.path[1]} --help`,
+    options: {},
+    maxPositionals: 0,
+    run: async () => 2,
+  };
 }
 
 export function globalHelp(version: string): string {
