@@ -19,7 +19,7 @@ export class RemoteMemory {
       if (!p) return;
       this.pending.delete(reply.id);
       if (!this.pending.size) socket.unref();
-      if (!reply.error) p.resolve(reply.result);
+      if (!reply.error) p.resolve(reply.result ?? undefined);
       else if (reply.error.message === CLOSING) p.reject(new OwnerGone(CLOSING));
       else p.reject(new SuperviseError(reply.error.kind, reply.error.message, {}, reply.error.hint));
     });

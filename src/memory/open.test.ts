@@ -44,6 +44,8 @@ describe('openMemory on the local store', () => {
     // A client that would own the folder itself goes through the running owner instead.
     const b = openMemory({ settings: SETTINGS, env: place.env, owner: 'self' })!;
     expect((await b.get(id))?.text).toBe('Open the embedded database lazily, off the first frame');
+    expect(await b.get('m000000000000')).toBeUndefined();
+    expect((await b.search('embedded database', undefined)).map((h) => h.id)).toEqual([id]);
     expect(liveOwner(paths)?.pid).toBe(owner.pid);
     await b.close();
 

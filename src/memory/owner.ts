@@ -173,7 +173,9 @@ export class OwnerServer {
     this.inFlight++;
     try {
       const t = (await target) as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      return { id: req.id, result: (await t[req.method]!(...(req.args ?? []))) ?? null };
+      // JSON has no undefined: an omitted argument arrives as null, and undefined leaves as null.
+      const args = (req.args ?? []).map((a) => (a === null ? undefined : a));
+      return { id: req.id, result: (await t[req.method]!(...args)) ?? null };
     } catch (err) {
       const e = err as SuperviseError;
       return { id: req.id, error: { kind: e instanceof SuperviseError ? e.kind : 'RuntimeError', message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
