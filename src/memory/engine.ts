@@ -44,7 +44,9 @@ export async function openPglite(dataDir: string, env: NodeJS.ProcessEnv, progre
     if (await exists(template)) loadDataDir = new Blob([await readFile(template)]);
     progress(loadDataDir ? `creating the memory store in ${dataDir} from the cached template…` : `creating the memory store in ${dataDir} (the first time takes 10–20 s)…`);
   }
-  const db = await PGlite.create(dataDir, { extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
+  // Reopening takes about a second, more on a busy machine: say so when it is slow.
+  const slow = fresh ? undefined : setTimeout(() => progress(`opening the memory store in ${dataDir}…`), 1500);
+  const db = await PGlite.create(dataDir, { extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) }).finally(() => clearTimeout(slow));
   if (fresh && !loadDataDir) {
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
     const dump = await db.dumpDataDir('gzip');
