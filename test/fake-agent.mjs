@@ -12,6 +12,7 @@ import readline from 'node:readline';
 // ─── Options ────────────────────────────────────────────────────────────────────────────────
 
 const HANDOFF_MODES = ['update', 'skip', 'invalid', 'after-block', 'skip-always'];
+const REVIEW_MODES = ['fix-once', 'pass', 'never', 'none'];
 
 /** Our own flags: `--fake-<name>`, or env FAKE_AGENT_<NAME> (flags win). */
 const FLAGS = {
@@ -38,6 +39,9 @@ const FLAGS = {
   name: { type: 'value', arg: 'NAME', help: 'agent name (default: SUPERVISE_AGENT, else "fake")' },
   'ignore-hup': { type: 'bool', help: 'ignore SIGHUP, as a process started under nohup does' },
   silent: { type: 'bool', help: 'never write to the terminal (so a hung-up terminal never fails a write)' },
+  skills: { type: 'bool', help: 'follow chain steps: read SUPERVISE_SKILL and SUPERVISE_ROUND, edit work-<agent>.txt in build and fix, write the step into Current State (review: a verdict)' },
+  review: { type: 'value', arg: 'MODE', def: 'fix-once', help: `with --fake-skills, what review writes: ${REVIEW_MODES.join('|')} (fix-once: "- Verdict: fix - …" in round 1, pass after)` },
+  'skip-update': { type: 'list', arg: 'SKILL', help: 'with --fake-skills, leave HANDOFF.md untouched in this step (repeatable; env: comma-separated)' },
 };
 
 /** Claude Code flags that take one value; every other `--flag` is accepted and ignored. */
@@ -71,6 +75,9 @@ function convert(key, spec, raw) {
     case 'value':
       if (key === 'handoff' && !HANDOFF_MODES.includes(raw)) {
         throw new UsageError(`--fake-handoff expects one of ${HANDOFF_MODES.join(', ')}, got "${raw}"`);
+      }
+      if (key === 'review' && !REVIEW_MODES.includes(raw)) {
+        throw new UsageError(`--fake-review expects one of ${REVIEW_MODES.join(', ')}, got "${raw}"`);
       }
       return raw;
     default:
@@ -152,7 +159,8 @@ function helpText() {
     ...rows,
     `${'  --help'.padEnd(32)}this text`,
     '',
-    'Custom-agent env: SUPERVISE_AGENT, SUPERVISE_TASK, SUPERVISE_HANDOFF_FILE, SUPERVISE_ROOT.',
+    'Custom-agent env: SUPERVISE_AGENT, SUPERVISE_TASK, SUPERVISE_HANDOFF_FILE, SUPERVISE_ROOT;',
+    'in a chain step also SUPERVISE_SKILL, SUPERVISE_ROUND and SUPERVISE_SKILL_FILE (see --fake-skills).',
     'Hooks: read from .claude/settings.json, .claude/settings.local.json and --settings.',
     'NO_COLOR turns colours off.',
     '',
@@ -495,16 +503,19 @@ function composeHandoff(ctx, { withBlockers = true } = {}) {
   const items = [...new Set([...completed.filter((i) => i !== mine), mine])];
   while (items.length > 1 && items.join('\n').length > COMPLETED_CHARS) items.shift();
   const branch = gitBranch(ctx.cwd);
+  const step = ctx.skill ? skillLines(ctx) : { state: [], completed: [] };
   const out = [
     `# HANDOFF - ${project}`,
     '',
     '## Current State',
     `- Branch: ${branch}`,
     `- Last agent: ${agent}`,
-    '- Status: Done',
+    `- Status: ${ctx.skill ? `${ctx.skill} done` : 'Done'}`,
+    ...step.state,
     '',
     '## Completed',
     ...items,
+    ...step.completed,
     '',
     '## In Progress',
     `- [ ] Edge cases of "${clip(ctx.task, 40)}" need a second look (${agent})`,
@@ -524,6 +535,27 @@ function composeHandoff(ctx, { withBlockers = true } = {}) {
   return out.join('\n');
 }
 
+/** The verdict line a review writes, from --fake-review and the round. */
+function verdictLine(ctx) {
+  const mode = ctx.opts.review;
+  if (mode === 'none') return [];
+  if (mode === 'pass' || (mode === 'fix-once' && ctx.round > 1)) return ['- Verdict: pass'];
+  return [`- Verdict: fix - handle the empty input in work-${ctx.agent}.txt (round ${ctx.round})`];
+}
+
+/** What a chain step adds to the handoff: the step in Current State, what it did in Completed. */
+function skillLines(ctx) {
+  const { skill, round } = ctx;
+  const state = [`- Step: ${skill} (round ${round})`];
+  const completed = [];
+  if (skill === 'review') state.push(...verdictLine(ctx));
+  if (skill === 'fix') {
+    const asked = /^\s*-\s*Verdict:\s*fix\s*-\s*(.*)$/im.exec(ctx.handoffAtStart ?? '')?.[1];
+    completed.push(`- [x] Fixed: ${clip(asked ?? 'no verdict found in the handoff', 80)} (${ctx.agent})`);
+  } else completed.push(`- [x] ${skill} step of round ${round} (${ctx.agent})`);
+  return { state, completed };
+}
+
 /** Writes the handoff for `mode` (update or invalid); returns whether it wrote. */
 function writeHandoff(ctx, mode, why) {
   const text = composeHandoff(ctx, { withBlockers: mode !== 'invalid' });
@@ -539,6 +571,11 @@ function writeHandoff(ctx, mode, why) {
 /** Handoff step before the first Stop of the task turn. */
 function handoffBeforeStop(ctx) {
   const mode = ctx.opts.handoff;
+  if (ctx.skill === 'build' || ctx.skill === 'fix') editFile(ctx, `work-${ctx.agent}.txt`);
+  if (ctx.skill && ctx.opts['skip-update'].includes(ctx.skill)) {
+    ctx.recorder.event('handoff', { mode: 'skip', why: `skip-update ${ctx.skill}` });
+    return;
+  }
   if (mode === 'update' || mode === 'invalid') writeHandoff(ctx, mode, 'before stop');
 }
 
@@ -1027,6 +1064,8 @@ function createContext(parsed, env) {
     handoffName: path.relative(cwd, handoffFile) || 'HANDOFF.md',
     handoffAtStart: readText(handoffFile),
     hooks: loadHooks(cwd, claude.settings, warn),
+    skill: fake.skills ? env.SUPERVISE_SKILL || null : null,
+    round: Number(env.SUPERVISE_ROUND) || 1,
     recorder: new Recorder(fake.record, cwd),
     input: new LineInput(process.stdin),
     idleTimer: null,

@@ -356,3 +356,40 @@ describe('terminal behaviour', () => {
 function handoffWithCompleted(item: string): string {
   return TEMPLATE.replace('{{project}}', 'Auth System').replace('<!-- - [x] what is done, one line each -->', item);
 }
+
+describe('skills mode (--fake-skills)', () => {
+  const step = async (skill: string, round: number, extra: string[] = []): Promise<string> => {
+    const run = start(['--fake-skills', ...extra, 'Add the parser'], { SUPERVISE_SKILL: skill, SUPERVISE_ROUND: String(round) });
+    expect(await run.exited).toEqual({ exitCode: 0, signal: 0 });
+    return handoff();
+  };
+
+  it('asks for a fix in round 1 of review and passes in round 2; fix reads the verdict; build edits its work file', async () => {
+    const built = await step('build', 1);
+    expect(built).toContain('- Step: build (round 1)');
+    expect(readFileSync(join(repo.dir, 'work-fake.txt'), 'utf8')).toContain('edited by fake');
+    const review1 = await step('review', 1);
+    expect(review1).toMatch(/^- Verdict: fix - handle the empty input in work-fake\.txt \(round 1\)$/m);
+    const fixed = await step('fix', 1);
+    expect(fixed).toContain('- [x] Fixed: handle the empty input in work-fake.txt (round 1)');
+    expect(await step('review', 2)).toContain('- Verdict: pass');
+  });
+
+  it('never passes with --fake-review never, writes no verdict with none, and skips its update where told', async () => {
+    expect(await step('review', 3, ['--fake-review', 'never'])).toContain('- Verdict: fix - ');
+    expect(await step('review', 1, ['--fake-review', 'none'])).not.toContain('Verdict');
+    const before = handoff();
+    expect(await step('build', 1, ['--fake-skip-update', 'build', '--fake-handoff', 'update'])).toBe(before);
+    expect(readFileSync(join(repo.dir, 'work-fake.txt'), 'utf8')).toContain('edited by fake');
+  });
+
+  it('documents the mode in --help and refuses an unknown review mode', async () => {
+    const help = start(['--help']);
+    await help.exited;
+    expect(help.text).toContain('--fake-skills');
+    expect(help.text).toContain('SUPERVISE_SKILL');
+    const bad = start(['--fake-skills', '--fake-review', 'maybe']);
+    expect((await bad.exited).exitCode).toBe(2);
+    expect(bad.text).toContain('--fake-review expects one of fix-once, pass, never, none');
+  });
+});

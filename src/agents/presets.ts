@@ -29,6 +29,8 @@ export interface LaunchContext {
   supervisorEnv: Record<string, string>;
   /** The environment the supervisor runs in (PATH, HOME…). */
   baseEnv: NodeJS.ProcessEnv;
+  /** A chain step: its skill, review round and SKILL.md, and the agent's own task. */
+  step?: { skill: string; round: number; skillFile: string; task: string };
 }
 
 export interface Launch {
@@ -87,7 +89,11 @@ export function buildLaunch(agent: AgentConfig, ctx: LaunchContext): Launch {
 }
 
 function fillPlaceholders(arg: string, agent: AgentConfig, ctx: LaunchContext): string {
-  return arg.replaceAll('{task}', agent.task).replaceAll('{handoff_file}', ctx.handoffPath).replaceAll('{brief_file}', briefFilePath(ctx.root, agent.name));
+  return arg
+    .replaceAll('{task}', ctx.step?.task ?? agent.task)
+    .replaceAll('{handoff_file}', ctx.handoffPath)
+    .replaceAll('{brief_file}', briefFilePath(ctx.root, agent.name))
+    .replaceAll('{skill}', ctx.step?.skill ?? '');
 }
 
 /** The environment an agent runs in: the supervisor's, minus what would confuse a nested agent, plus ours and the agent's. */
@@ -101,10 +107,11 @@ export function agentEnv(agent: AgentConfig, ctx: LaunchContext): Record<string,
   env.COLORTERM = 'truecolor';
   Object.assign(env, {
     SUPERVISE_AGENT: agent.name,
-    SUPERVISE_TASK: agent.task,
+    SUPERVISE_TASK: ctx.step?.task ?? agent.task,
     SUPERVISE_HANDOFF_FILE: ctx.handoffPath,
     SUPERVISE_BRIEF_FILE: briefFilePath(ctx.root, agent.name),
     SUPERVISE_ROOT: ctx.root,
+    ...(ctx.step ? { SUPERVISE_SKILL: ctx.step.skill, SUPERVISE_ROUND: String(ctx.step.round), SUPERVISE_SKILL_FILE: ctx.step.skillFile } : {}),
     ...ctx.supervisorEnv,
     ...agent.env,
   });

@@ -47,13 +47,15 @@ export interface CommitResult {
  * commits it. Nothing staged is not an error: the result has no hash.
  */
 export async function commitWorktree(git: GitRunner, worktree: string, own: ReadonlySet<string>, message: string): Promise<CommitResult> {
-  const excluded = [...[...own].map((f) => `:(top,exclude,literal)${f}`), ...AGENT_SETTINGS_DIRS.map((d) => `:(top,exclude,literal)${d}`)];
+  // Own files are ignored or skip-worktree there already (src/git/ownFiles.ts), and naming an
+  // ignored file even in an exclude pathspec makes `git add` fail: only the folders are named.
+  const excluded = AGENT_SETTINGS_DIRS.map((d) => `:(top,exclude,literal)${d}`);
+  const ownSpecs = [...own].map((f) => `:(top,literal)${f}`);
   try {
+    await git.run(worktree, ['add', '-A', '--', ':/', ...excluded]);
     // What an agent staged of the supervisor's files must not ride along.
-    const ownSpecs = [...own, ...AGENT_SETTINGS_DIRS].map((f) => `:(top,literal)${f}`);
     const staged = (await git.run(worktree, ['diff', '--cached', '--name-only', '-z', '--', ...ownSpecs])).stdout.split('\0').filter(Boolean);
     if (staged.length) await git.run(worktree, ['reset', '-q', '--', ...staged.map((f) => `:(top,literal)${f}`)]);
-    await git.run(worktree, ['add', '-A', '--', ':/', ...excluded]);
     const files = (await git.run(worktree, ['diff', '--cached', '--name-only', '-z'])).stdout.split('\0').filter(Boolean);
     if (!files.length) return { files, message };
     await git.run(worktree, ['commit', '-q', '-m', message]);

@@ -131,7 +131,7 @@ export function chainView(chain: ChainState): StepView[] {
     const here = !chain.finished && i === chain.index;
     const onFix = here && chain.current !== name;
     const mark: StepMark = i < chain.index || chain.finished ? 'done' : here && !onFix ? (chain.stopped ? 'stopped' : 'running') : 'pending';
-    out.push({ name, mark: here && onFix ? 'done' : mark, ...(here && chain.round > 1 ? { round: chain.round } : {}) });
+    out.push({ name, mark: here && onFix ? 'done' : mark, ...(here && !onFix && name in chain.fixes && chain.round > 1 ? { round: chain.round } : {}) });
     const fix = chain.fixes[name];
     if (fix === undefined) return;
     const fixMark: StepMark = onFix ? (chain.stopped ? 'stopped' : 'running') : (i < chain.index || chain.finished) && chain.round > 1 ? 'done' : 'pending';

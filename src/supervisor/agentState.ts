@@ -1,6 +1,7 @@
 /** What the supervisor knows about one agent: plain data for the TUI, headless lines and state.json. */
 import type { AgentConfig, Preset } from '../config/types.js';
 import { isFinal, type AgentStatus } from '../agents/status.js';
+import type { ChainState } from '../chains/machine.js';
 import type { Capture } from './capture.js';
 
 export interface DiffSummary {
@@ -36,6 +37,10 @@ export interface AgentState {
   historyFile?: string;
   diff?: DiffSummary;
   warnings: string[];
+  /** Its chain: the step running, the review round, why it stopped (SPEC §6). */
+  chain?: ChainState;
+  /** The agents it waits for (`after`) before it starts. */
+  waiting?: string[];
 }
 
 /** One line for humans: `backend working`, `tests failed (signal SIGKILL)`. */

@@ -15,6 +15,8 @@ import { historyDir, mergeIntoTeam, type TeamContext } from './team.js';
 
 export interface CaptureInput {
   agent: string;
+  /** The history brief's name when not the agent's (a chain step's: `beta-build`). */
+  historyName?: string;
   branch: string;
   worktree: string;
   /** Relative to the worktree. */
@@ -50,7 +52,7 @@ export async function captureHandoff(team: TeamContext, input: CaptureInput): Pr
   const changed = text !== undefined && hashText(text) !== input.injectedHash;
   const updated = text !== undefined && (changed || Boolean(input.updatedBeforeSync));
   const report = validateHandoff(text ?? '', team.limits);
-  const historyFile = await writeHistory(historyDir(team.root), input.agent, briefText(input, text ?? (read.refused && `(${read.refused})`), updated, report));
+  const historyFile = await writeHistory(historyDir(team.root), input.historyName ?? input.agent, briefText(input, text ?? (read.refused && `(${read.refused})`), updated, report));
   const flag = handoffFlag(text !== undefined, updated, report);
   // An unchanged copy of the team handoff adds nothing; the status line still records the stop.
   const handoff = parseHandoff(changed && text !== undefined ? text : '');

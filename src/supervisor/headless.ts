@@ -12,6 +12,7 @@ import { packageRoot } from '../paths.js';
 import { NodePtySpawner } from '../session/pty.js';
 import { isFinal } from '../agents/status.js';
 import { attachMemory } from '../memory/inject.js';
+import { chainLine, chainView } from '../chains/machine.js';
 import type { AgentState } from './agentState.js';
 import { Supervisor } from './supervisor.js';
 
@@ -69,7 +70,8 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOp
   }
   const agents = sup.agents();
   const enforced = loaded.config.handoff.enforce !== 'off';
-  const ok = agents.every((a) => a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured && (!enforced || a.handoffUpdated));
+  const chainsDone = agents.every((a) => !a.chain || a.chain.finished);
+  const ok = chainsDone && agents.every((a) => a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured && (!enforced || a.handoffUpdated));
   print.summary(agents, ok && !timedOut, timedOut);
   if (signalled || timedOut) return 1;
   return ok ? 0 : 1;
@@ -81,7 +83,9 @@ function lineWriter(io: Io, json: boolean) {
   const time = () => new Date().toISOString().slice(11, 19);
   return {
     status(a: AgentState) {
-      const key = JSON.stringify([a.status, a.detail, a.warnings, a.handoffCaptured]);
+      const step = a.chain && !a.chain.finished ? a.chain.current : null;
+      const round = a.chain ? a.chain.round : null;
+      const key = JSON.stringify([a.status, a.detail, a.warnings, a.handoffCaptured, step, round, a.chain?.finished]);
       if (last.get(a.name) === key) return;
       last.set(a.name, key);
       if (json) {
@@ -97,13 +101,17 @@ function lineWriter(io: Io, json: boolean) {
           handoffCaptured: a.handoffCaptured,
           handoffUpdated: a.handoffUpdated ?? null,
           warnings: a.warnings,
+          step,
+          round,
+          ...(a.chain ? { chain: chainLine(chainView(a.chain)), chainFinished: a.chain.finished, chainStopped: a.chain.stopped ?? null } : {}),
         }));
         return;
       }
       const colour = a.status === 'failed' ? c.red : a.status === 'exited' ? c.green : a.status === 'needs-input' ? c.yellow : c.cyan;
       const extra = [a.detail, ...a.warnings].filter(Boolean).join('; ');
       const captured = a.handoffCaptured ? ' · handoff captured' : '';
-      io.out(`${c.dim(time())} ${c.bold(a.name.padEnd(12))} ${colour(a.status)}${extra ? ` (${extra})` : ''}${captured}`);
+      const chain = a.chain ? ` · ${chainLine(chainView(a.chain))}` : '';
+      io.out(`${c.dim(time())} ${c.bold(a.name.padEnd(12))} ${colour(a.status)}${extra ? ` (${extra})` : ''}${captured}${chain}`);
     },
     message(text: string) {
       if (json) io.out(JSON.stringify({ time: new Date().toISOString(), message: text }));
@@ -111,7 +119,7 @@ function lineWriter(io: Io, json: boolean) {
     },
     summary(agents: AgentState[], ok: boolean, timedOut?: string[]) {
       const late = timedOut ? `timed out with ${timedOut.join(', ') || 'no agent'} still running; ` : '';
-      const text = `${late}${agents.length} agent${agents.length === 1 ? '' : 's'} finished: ${agents.map((a) => `${a.name} ${a.status}${a.detail ? ` (${a.detail})` : ''}`).join(', ')}`;
+      const text = `${late}${agents.length} agent${agents.length === 1 ? '' : 's'} finished: ${agents.map((a) => `${a.name} ${a.status}${a.detail ? ` (${a.detail})` : ''}${a.chain?.stopped ? `, chain stopped at ${a.chain.current}: ${a.chain.stopped}` : ''}`).join(', ')}`;
       if (json) io.out(JSON.stringify({ time: new Date().toISOString(), done: true, ok, ...(timedOut ? { timedOut } : {}) }));
       else io.out(`${ok ? c.green('✓') : c.red('✗')} ${text}`);
     },

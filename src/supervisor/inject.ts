@@ -21,6 +21,8 @@ export interface InjectInput {
   agent: AgentConfig;
   worktree: string;
   teamText: string;
+  /** The worktree's handoff to keep as it is (a chain's later step) instead of the team's. */
+  keepText?: string;
   socket: string;
   /** How hooks call back: node and the built CLI, by absolute path. */
   nodePath: string;
@@ -53,7 +55,7 @@ export async function injectAgent(input: InjectInput): Promise<Injected> {
   const handoffFile = config.handoff.file;
   const handoffPath = join(worktree, handoffFile);
   const memoryOn = config.memory?.store === 'on';
-  const text = agentHandoffText(worktreeCopy(loaded.root, input.teamText), agent);
+  const text = input.keepText ?? agentHandoffText(worktreeCopy(loaded.root, input.teamText), agent);
   await writeFileAtomic(handoffPath, text);
   const hash = hashText(text);
   await writeAgentRecord(loaded.root, {

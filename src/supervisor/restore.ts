@@ -59,6 +59,8 @@ export async function restoreRuns(input: RestoreInput): Promise<Run[]> {
     }
     if (p.decision === 'resume' && p.previous) {
       run.resumed = true;
+      // A chain goes on at the step and round it had reached.
+      if (p.previous.chain && run.config.chain) run.state.chain = p.previous.chain;
       if (p.previous.preset === run.config.preset) run.state.sessionId = p.previous.sessionId;
     }
     launch.push(run);

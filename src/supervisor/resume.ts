@@ -25,9 +25,10 @@ export interface StartPlan {
   interrupted: string[];
 }
 
-/** Exit 0, its handoff captured, updated and valid: nothing left to do. */
+/** Exit 0, its handoff captured, updated and valid, its chain (if any) at its end: nothing left to do. */
 export function finishedCleanly(a: AgentState): boolean {
-  return a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured === true && a.handoffUpdated === true && a.handoffValid === true && !a.handoffFlag;
+  const done = a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured === true && a.handoffUpdated === true && a.handoffValid === true && !a.handoffFlag;
+  return done && (!a.chain || a.chain.finished === true);
 }
 
 /** Decides, per agent of this run, whether it starts, resumes or stays finished. */

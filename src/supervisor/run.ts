@@ -2,6 +2,7 @@
 import type { AgentConfig } from '../config/types.js';
 import type { Session } from '../session/session.js';
 import { startingState, type AgentState } from './agentState.js';
+import type { StepLaunch } from './launch.js';
 import type { AgentLog } from './logs.js';
 import type { QuietTimer } from './quiet.js';
 
@@ -27,6 +28,8 @@ export interface Run {
   lastStopAt?: number;
   /** Its output as plain text in `.supervise/logs/`. */
   log?: AgentLog;
+  /** The chain step this session runs, if any. */
+  step?: StepLaunch;
 }
 
 /** An agent known but not launched yet: `starting`, nothing injected. */

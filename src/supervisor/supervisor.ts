@@ -8,25 +8,24 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
 import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
-import { buildLaunch } from '../agents/presets.js';
 import { assertAgentCommands } from '../agents/resolve.js';
-import { isFinal, nextStatus, usesHooks, type StatusEvent } from '../agents/status.js';
+import { isFinal, nextStatus, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
 import type { PtySpawner } from '../session/pty.js';
 import { Session, type SessionExit, type StopOptions } from '../session/session.js';
-import { addWarning, applyCapture, removeWarning, statusText, teamLine, type AgentState } from './agentState.js';
-import { captureHandoff } from './capture.js';
+import { addWarning, removeWarning, teamLine, type AgentState } from './agentState.js';
 import { HookChannel, socketPathFor, type HookReport } from './channel.js';
-import { injectAgent } from './inject.js';
+import { ChainRunner } from '../chains/runner.js';
+import { captureRun, openSession, type LaunchDeps, type StepLaunch } from './launch.js';
 import { decideNudge, nudgeLine, syncMessage, type SyncSummary } from './nudge.js';
 import { ownFiles } from './ownFiles.js';
 import { QuietTimer, questionText, quietVerdict, watchesQuiet } from './quiet.js';
 import { readAgentRecord, supervisorDir, writeAgentRecord } from './records.js';
-import { beforeLaunch, haltRun, restoreRuns } from './restore.js';
+import { haltRun, restoreRuns } from './restore.js';
 import { newRun, resetRun, type Run } from './run.js';
 import { StateFile } from './stateFile.js';
 import { syncTeam, watchRadar, type SyncAgent } from './sync.js';
-import { readTeamText, type TeamContext } from './team.js';
+import type { TeamContext } from './team.js';
 import { buildHandoffView, type HandoffView } from './view.js';
 import { OrphanWatcher } from './watcher.js';
 
@@ -57,6 +56,8 @@ export interface SupervisorEvents {
   message: string;
   /** The agent's screen changed. */
   output: string;
+  /** A hook let the agent's turn end (its stop was not refused). */
+  turn: { agent: string };
 }
 
 export class Supervisor extends Emitter<SupervisorEvents> {
@@ -67,6 +68,10 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   private readonly team: TeamContext;
   private shuttingDown?: Promise<void>;
   private watcher?: OrphanWatcher;
+  private readonly chains: ChainRunner;
+  private starting?: Promise<void>;
+  /** Set once a shutdown stops the agents: nothing launches after that. */
+  private halting = false;
 
   private constructor(
     private readonly opts: SupervisorOptions,
@@ -83,6 +88,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     };
     // Agents are known (as `starting`) from the start, so a UI can draw them before any worktree exists.
     for (const agent of loaded.config.agents.filter((a) => !opts.only || opts.only.includes(a.name))) this.runs.set(agent.name, newRun(agent, join(loaded.worktreeRoot, agent.name)));
+    this.chains = new ChainRunner(this);
   }
 
   /** Checks the repository, the base and every agent's command; creates nothing. */
@@ -103,7 +109,11 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   }
 
   /** Worktrees (all or nothing), injection, then every agent's PTY. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return (this.starting ??= this.startAll());
+  }
+
+  private async startAll(): Promise<void> {
     this.watcher ??= OrphanWatcher.start(this.opts.nodePath, this.opts.cliPath).follow(this);
     const { loaded } = this.opts;
     const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
@@ -112,7 +122,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     this.channel = await HookChannel.listen(socketPathFor(loaded.root), { onReport: (r) => this.onHook(r), onRefused: (m) => this.emit('message', m) });
     const launch = await restoreRuns({ loaded, stateFile: this.stateFile, runs: [...this.runs.values()], team: this.team, fresh: Boolean(this.opts.fresh), message: (m) => this.emit('message', m) });
     for (const run of this.runs.values()) if (!launch.includes(run)) this.changed(run);
-    for (const run of launch) await this.launch(run);
+    for (const run of launch) if (!this.chains.takes(run.config)) await this.launch(run);
+    await this.chains.begin(launch.map((r) => r.config.name));
   }
 
   agents(): AgentState[] {
@@ -143,13 +154,45 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     await run.captured;
   }
 
-  /** Stops the agent if it runs, then starts it again with the current team handoff: continuing its conversation, or `fresh` from scratch. */
+  /** Stops the agent if it runs, then starts it again with the current team handoff: continuing its conversation, or `fresh` from scratch. A chain runs its step again. */
   async restartAgent(name: string, fresh = false): Promise<void> {
+    if (await this.chains.retry(name)) return;
     const run = this.mustGet(name);
     if (run.session?.running) await this.stopAgent(name);
     await run.captured;
     resetRun(run, fresh);
     await this.launch(run);
+  }
+
+  /** A chain step as a fresh session of the agent (the chain runner's way in). */
+  async startStep(name: string, step: StepLaunch): Promise<void> {
+    const run = this.mustGet(name);
+    if (run.session?.running) await this.stopAgent(name);
+    await run.captured;
+    resetRun(run, true);
+    run.step = step;
+    await this.launch(run);
+  }
+
+  /** Captures the agent's handoff again after the supervisor wrote into it (a commit's hash): all of it is news. */
+  async recapture(name: string, historyName: string): Promise<void> {
+    const run = this.mustGet(name);
+    await run.captured;
+    run.injectedText = undefined;
+    await (run.captured = this.capture(run, historyName));
+  }
+
+  /** Tells listeners the agent's state changed (its chain moved on). */
+  touch(name: string): void {
+    this.changed(this.mustGet(name));
+  }
+
+  note(text: string): void {
+    this.emit('message', text);
+  }
+
+  get closing(): boolean {
+    return this.shuttingDown !== undefined;
   }
 
   /** Merge every agent's handoff into the team one, write it everywhere, nudge waiting agents. */
@@ -184,7 +227,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   /** Resolves once every agent has stopped and its handoff is captured. */
   async allDone(): Promise<void> {
     for (;;) {
-      const pending = [...this.runs.values()].filter((r) => !isFinal(r.state.status) || !r.state.handoffCaptured);
+      const pending = [...this.runs.values()].filter((r) => !(this.chains.settled(r.state) ?? (isFinal(r.state.status) && r.state.handoffCaptured)));
       if (pending.length === 0) return;
       await new Promise<void>((resolve) => {
         const handle = this.on('status', () => {
@@ -198,6 +241,9 @@ export class Supervisor extends Emitter<SupervisorEvents> {
   /** Stops every agent (hang-up, TERM, KILL), captures their handoffs, saves state. Idempotent. */
   shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
+      // What start() launches is then stopped like the rest; nothing launches after that.
+      await this.starting?.catch(() => undefined);
+      this.halting = true;
       await Promise.all(
         [...this.runs.values()].map(async (run) => {
           if (run.session?.running) await haltRun(run, this.opts.env, this.opts.stop);
@@ -235,42 +281,14 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     return run;
   }
 
+  private launchDeps(): LaunchDeps {
+    return { ...this.opts, channel: this.channel!, team: this.team };
+  }
+
   private async launch(run: Run): Promise<void> {
-    const { loaded } = this.opts;
-    await beforeLaunch(run, loaded.root, this.opts.env);
-    const injected = await injectAgent({
-      loaded,
-      agent: run.config,
-      worktree: run.state.worktree,
-      teamText: await readTeamText(this.team),
-      socket: this.channel!.path,
-      nodePath: this.opts.nodePath,
-      cliPath: this.opts.cliPath,
-    });
-    run.injectedHash = injected.hash;
-    run.injectedText = injected.text;
-    const launch = buildLaunch(run.config, {
-      root: loaded.root,
-      worktree: run.state.worktree,
-      handoffPath: injected.handoffPath,
-      handoffFile: loaded.config.handoff.file,
-      brief: injected.brief, hookArgs: injected.hookArgs,
-      resumeSessionId: run.state.sessionId,
-      resumed: run.resumed,
-      supervisorEnv: this.channel!.agentEnv(run.config.name, usesHooks(run.config.preset)),
-      baseEnv: this.opts.env,
-    });
-    run.typeAfterStart = launch.typeAfterStart;
-    const session = new Session({
-      spawner: this.opts.spawner,
-      file: launch.file,
-      args: launch.args,
-      cwd: run.state.worktree,
-      env: launch.env,
-      cols: this.opts.cols,
-      rows: this.opts.rows,
-      scrollback: this.opts.scrollback,
-    });
+    if (this.halting) return;
+    const session = await openSession(this.launchDeps(), run);
+    if (this.halting) return session.dispose();
     run.session = session;
     session.on('data', (data) => this.onData(run, data));
     session.on('output', () => this.emit('output', run.config.name));
@@ -316,6 +334,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       else removeWarning(run.state, 'handoff not updated');
       // A refused stop means the agent carries on working.
       if (r.blocked) return this.changed(run);
+      this.emit('turn', { agent: r.agent });
     }
     run.asked = r.event === 'Notification' ? r.message : undefined;
     this.apply(run, { type: 'hook', event: r.event, notificationType: r.notificationType });
@@ -335,30 +354,12 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     run.captured = this.capture(run);
   }
 
-  private async capture(run: Run): Promise<void> {
-    const state = run.state;
-    const handoffFile = this.opts.loaded.config.handoff.file;
+  private async capture(run: Run, historyName?: string): Promise<void> {
     try {
       await this.refreshDiff(run);
-      const cap = await captureHandoff(this.team, {
-        agent: run.config.name,
-        branch: run.config.branch,
-        worktree: state.worktree,
-        handoffFile,
-        injectedHash: run.injectedHash,
-        injectedText: run.injectedText,
-        updatedBeforeSync: run.updatedBeforeSync,
-        status: statusText(state),
-        files: state.diff?.files ?? [],
-        others: [...this.runs.values()]
-          .filter((r) => r !== run)
-          .map((r) => ({ agent: r.config.name, branch: r.config.branch, ...teamLine(r.state), files: r.state.diff?.files ?? [] })),
-      });
-      applyCapture(state, cap);
-    } catch (err) {
-      addWarning(state, `capture failed: ${(err as Error).message}`);
+      await captureRun(this.launchDeps(), run, [...this.runs.values()].filter((r) => r !== run), historyName);
     } finally {
-      state.handoffCaptured = true;
+      run.state.handoffCaptured = true;
       this.changed(run);
     }
   }

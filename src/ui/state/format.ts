@@ -30,7 +30,8 @@ export function statusGlyph(a: Pick<AgentState, 'status' | 'exitCode'>): string 
 }
 
 /** `working`, `input`, `exit 0`, `exit 3`, `SIGKILL`, `failed`, `stopped`. */
-export function statusWord(a: Pick<AgentState, 'status' | 'exitCode' | 'signal'>): string {
+export function statusWord(a: Pick<AgentState, 'status' | 'exitCode' | 'signal'> & { waiting?: string[] }): string {
+  if (a.status === 'starting' && a.waiting?.length) return 'waiting';
   if (a.status === 'exited' || a.status === 'failed') {
     if (typeof a.exitCode === 'number') return `exit ${a.exitCode}`;
     if (a.signal) return a.signal;

@@ -118,3 +118,20 @@ describe('conflict radar lines', () => {
     expect(lines.find((l) => lineText(l) === '  ✗ conflicts with bravo: src/api.ts')![0]!.color).toBe('red');
   });
 });
+
+describe('chains in the sidebar', () => {
+  it('shows the chain with a mark per step, the review round, and what a waiting agent waits for', () => {
+    const chain = { steps: ['spec', 'build', 'review', 'commit'], fixes: { review: 'fix' }, index: 2, current: 'review', round: 2, finished: false };
+    const beta = agent('beta', { status: 'working', chain });
+    const gamma = agent('gamma', { status: 'starting', waiting: ['beta'], detail: 'waiting for beta' });
+    const lines = sidebarLines({ agents: [beta, gamma], selected: 0, now: 1000, budget, width: 60, height: 20 }).map(lineText);
+    expect(lines).toContain('    spec ✓ build ✓ review ●2 fix · commit ·');
+    expect(lines).toContain('    waiting for beta');
+    expect(lines.find((l) => l.includes('gamma'))).toContain('waiting');
+    // Narrow: the steps wrap instead of being cut.
+    const narrow = sidebarLines({ agents: [beta], selected: 0, now: 1000, budget, width: 23, height: 20 }).map(lineText);
+    expect(narrow).toContain('    spec ✓ build ✓');
+    expect(narrow).toContain('    review ●2 fix ·');
+    expect(narrow).toContain('    commit ·');
+  });
+});

@@ -5,6 +5,7 @@
  * alpha`); then files changed by two agents, with their names. Fewer lines per agent when the terminal is short. Pure.
  */
 import type { Budget } from '../../config/types.js';
+import { chainView, type StepMark } from '../../chains/machine.js';
 import type { AgentState } from '../../supervisor/agentState.js';
 import { clip, clipStart, elapsed, STATUS_COLOR, statusGlyph, statusWord } from './format.js';
 import { sharedFiles } from './overlap.js';
@@ -49,6 +50,36 @@ function statsLine(a: AgentState, budget: Budget, width: number): Line | undefin
   }
   if (left.length === 1 && right.length === 0) return undefined;
   return justify(left, right, width);
+}
+
+const STEP_STYLE: Record<StepMark, { mark: string; color?: string; dim?: boolean }> = {
+  done: { mark: '✓', color: 'green' },
+  running: { mark: '●', color: 'cyan' },
+  pending: { mark: '·', dim: true },
+  stopped: { mark: '✗', color: 'red' },
+};
+
+/** `spec ✓ build ✓ review ●2 fix · commit ·`, wrapped to the width; `waiting for alpha` before it starts. */
+export function chainLines(a: AgentState, width: number): Line[] {
+  const lines: Line[] = [];
+  if (a.waiting?.length) lines.push(clipLine([seg(INDENT), seg(a.detail ?? `waiting for ${a.waiting.join(', ')}`, { dim: true })], width));
+  if (!a.chain) return lines;
+  let line: Line = [seg(INDENT)];
+  let used = INDENT.length;
+  for (const step of chainView(a.chain)) {
+    const style = STEP_STYLE[step.mark];
+    const mark = `${style.mark}${step.round ?? ''}`;
+    const size = step.name.length + 1 + mark.length + 1;
+    if (used + size > width + 1 && line.length > 1) {
+      lines.push(clipLine(line.slice(0, -1), width));
+      line = [seg(INDENT)];
+      used = INDENT.length;
+    }
+    line.push(seg(`${step.name} `, { dim: step.mark === 'pending' }), seg(mark, { color: style.color, dim: style.dim, bold: step.mark === 'running' }), seg(' '));
+    used += size;
+  }
+  if (line.length > 1) lines.push(clipLine(line.slice(0, -1), width));
+  return lines;
 }
 
 /** The conflict radar's lines (src/radar/publish.ts) carry their own mark: `✗ conflicts with …` in red, `⚠ … imports …` in yellow. */
@@ -102,6 +133,7 @@ export function sidebarLines(input: SidebarInput): Line[] {
         const stats = statsLine(a, budget, width);
         if (stats) lines.push(stats);
       }
+      if (level <= 1 || (level === 2 && isSel)) lines.push(...chainLines(a, width));
       if (level <= 2) lines.push(...warningLines(a, width));
     });
     if (level <= 2) lines.push(...shared);
