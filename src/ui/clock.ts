@@ -24,7 +24,7 @@ export function clockRows(state: AppState, detachKey: string): TextRow[] {
       return { x: sidebar.x + 1, y: sidebar.y + 1 + i, line: pad > 0 ? [...line, seg(' '.repeat(pad))] : line };
     },
   );
-  if (state.dialog || state.handoff || state.diff) return rows;
+  if (state.dialog || state.handoff || state.diff || state.memory) return rows;
   const slots = paneSlots(state);
   const tiled = slots.length > 1;
   for (const slot of slots) {

@@ -11,6 +11,7 @@ import type { PaneSpec, TextRow } from './compositor/index.js';
 import type { Command, Keymap } from './keys/keymap.js';
 import { InputRouter, type RouterTarget, type RouterView } from './keys/router.js';
 import { LandingActions, type LandingFactory } from './landing.js';
+import type { MemoryAccess } from './memory.js';
 import { agentSizes, hasTerminal, visibleSlots } from './panes.js';
 import { nextElapsedChange } from './state/format.js';
 import { isLive, selectedAgent } from './state/reducer.js';
@@ -37,6 +38,8 @@ export interface ControllerDeps {
   now?: () => number;
   /** Where the diff view and landing come from (default: src/land/ on the supervisor's config). */
   landing?: LandingFactory;
+  /** What the memory view reads (undefined until the supervisor is there). */
+  memory?: () => MemoryAccess | undefined;
 }
 
 const MESSAGE_MS = { info: 4000, warn: 8000, error: 8000 } as const;
@@ -152,6 +155,8 @@ export class TuiController {
         attached: s.attached,
         handoff: s.handoff !== undefined,
         diff: s.diff !== undefined,
+        memory: s.memory !== undefined,
+        typing: Boolean(s.memory?.typing),
         agentPaste: Boolean(a && this.sup?.session(a.name)?.screen.modes.bracketedPasteMode),
       };
     },
@@ -160,6 +165,7 @@ export class TuiController {
       const a = selectedAgent(this.deps.store.getState());
       if (a) this.sup?.write(a.name, data);
     },
+    type: (key) => this.typeSearch(key),
   };
 
   /** Carries out one command of the key table. */
@@ -172,11 +178,16 @@ export class TuiController {
       case 'select':
         dispatch({ type: 'select', index: arg ?? 0 });
         if (state.diff && store.getState().selected !== state.selected) this.landing.openDiff();
+        if (state.memory && store.getState().selected !== state.selected) this.openMemory();
         return;
       case 'diff':
         return this.landing.toggleDiff();
       case 'land':
         return this.landing.askLand();
+      case 'memory':
+        return state.memory ? dispatch({ type: 'closeMemory' }) : this.openMemory();
+      case 'memoryFind':
+        return dispatch({ type: 'memoryTyping', typing: true });
       case 'next':
         return dispatch({ type: 'move', delta: 1 });
       case 'prev':
@@ -198,6 +209,7 @@ export class TuiController {
       case 'back':
         if (state.dialog) return dispatch({ type: 'closeDialog' });
         if (state.diff) return dispatch({ type: 'closeDiff' });
+        if (state.memory) return dispatch({ type: 'closeMemory' });
         return dispatch({ type: 'closeHandoff' });
       case 'sync':
         return this.sync();
@@ -232,11 +244,12 @@ export class TuiController {
       case 'pageUp':
       case 'pageDown':
         if (state.diff) return dispatch({ type: 'diffScroll', delta: (command === 'pageUp' ? -1 : 1) * this.handoffPage() });
+        if (state.memory) return dispatch({ type: 'memoryScroll', delta: (command === 'pageUp' ? -1 : 1) * this.handoffPage() });
         if (state.handoff) return dispatch({ type: 'handoffScroll', delta: (command === 'pageUp' ? -1 : 1) * this.handoffPage() });
         return this.scrollPane(command === 'pageUp' ? -1 : 1);
       case 'lineUp':
       case 'lineDown':
-        return dispatch({ type: state.diff ? 'diffScroll' : 'handoffScroll', delta: command === 'lineUp' ? -1 : 1 });
+        return dispatch({ type: state.diff ? 'diffScroll' : state.memory ? 'memoryScroll' : 'handoffScroll', delta: command === 'lineUp' ? -1 : 1 });
       case 'bottom':
         if (agent) this.followOutput(agent.name);
         return;
@@ -265,6 +278,43 @@ export class TuiController {
         (err: unknown) => dispatch({ type: 'handoffFailed', error: errorText(err) }),
       );
     }, 0);
+  }
+
+  /** `M`: the selected agent's injection record, read from disk. */
+  private openMemory(): void {
+    const agent = selectedAgent(this.deps.store.getState());
+    if (!agent) return;
+    const { dispatch } = this.deps.store;
+    dispatch({ type: 'openMemory', agent: agent.name });
+    const access = this.deps.memory?.();
+    if (!access) return dispatch({ type: 'memoryLoaded', agent: agent.name, error: 'the agents are still starting' });
+    access.why(agent.name).then(
+      (record) => dispatch({ type: 'memoryLoaded', agent: agent.name, record }),
+      (err: unknown) => dispatch({ type: 'memoryLoaded', agent: agent.name, error: errorText(err) }),
+    );
+  }
+
+  /** A key for the memory view's search box. */
+  private typeSearch(key: string): void {
+    const { dispatch, getState } = this.deps.store;
+    const panel = getState().memory;
+    if (!panel) return;
+    if (key === 'esc') return dispatch({ type: 'memoryTyping', typing: false });
+    if (key === 'backspace') return dispatch({ type: 'memoryQuery', query: [...panel.query].slice(0, -1).join('') });
+    if (key === 'enter') {
+      const query = panel.query.trim();
+      if (!query) return dispatch({ type: 'memoryTyping', typing: false });
+      dispatch({ type: 'memorySearch', query });
+      const access = this.deps.memory?.();
+      const found = access ? access.search(query) : Promise.reject(new Error('the agents are still starting'));
+      found.then(
+        (rows) => dispatch({ type: 'memoryResults', query, rows }),
+        (err: unknown) => dispatch({ type: 'memoryResults', query, error: errorText(err) }),
+      );
+      return;
+    }
+    const text = key === 'space' ? ' ' : key;
+    if ([...text].length === 1 && text >= ' ') dispatch({ type: 'memoryQuery', query: panel.query + text });
   }
 
   private sync(): void {

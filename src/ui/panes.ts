@@ -38,7 +38,7 @@ export function paneSlots(state: Pick<AppState, 'cols' | 'rows' | 'agents' | 'se
 
 /** The live panes on screen now: none while the handoff view, a dialog or a too-small notice covers them. */
 export function visibleSlots(state: AppState): PaneSlot[] {
-  if (state.handoff || state.diff || state.dialog || tooSmall(state)) return [];
+  if (state.handoff || state.diff || state.memory || state.dialog || tooSmall(state)) return [];
   return paneSlots(state);
 }
 

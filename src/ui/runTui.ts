@@ -21,6 +21,7 @@ import { attachMemory, type AttachedMemory } from '../memory/inject.js';
 import { App } from './components/App.js';
 import { createInkStdout, PaneCompositor } from './compositor/index.js';
 import { TuiController } from './controller.js';
+import { memoryAccess } from './memory.js';
 import { createKeymap, type KeyOverrides } from './keys/keymap.js';
 import { agentSizes } from './panes.js';
 import { statusGlyph, statusWord } from './state/format.js';
@@ -91,6 +92,7 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
     panes: compositor,
     write: (s) => stdout.write(s),
     onQuit: () => void finish(),
+    memory: () => sup && memoryAccess(sup.config.root, memory?.client),
   });
 
   const onData = (data: string | Buffer) => controller.input(typeof data === 'string' ? data : data.toString('utf8'));

@@ -17,6 +17,7 @@ import { LandDialog } from './LandDialog.js';
 import { HandoffView } from './HandoffView.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { KeyBar } from './KeyBar.js';
+import { MemoryView } from './MemoryView.js';
 import { PaneFrame } from './PaneFrame.js';
 import { Sidebar } from './Sidebar.js';
 import { StatusLine } from './StatusLine.js';
@@ -33,6 +34,7 @@ export function barContext(state: AppState): BarContext {
   if (state.dialog) return dialogScope(state.dialog.kind);
   if (state.attached) return 'attached';
   if (state.diff) return 'diff';
+  if (state.memory) return 'memory';
   if (state.handoff) return 'handoff';
   return 'panes';
 }
@@ -43,6 +45,7 @@ function PaneArea({ state, keymap }: { state: AppState; keymap: Keymap }) {
   if (state.dialog?.kind === 'land') return <LandDialog dialog={state.dialog} width={width} height={height} color={state.color} />;
   if (state.dialog && state.dialog.kind !== 'help') return <ConfirmDialog {...confirmText(state.dialog)} width={width} height={height} color={state.color} />;
   if (state.dialog?.kind === 'help') return <HelpOverlay keymap={keymap} width={width} height={height} color={state.color} />;
+  if (state.memory) return <MemoryView panel={state.memory} cols={state.cols} rows={state.rows} width={width} height={height} color={state.color} />;
   if (state.diff) return <DiffView panel={state.diff} cols={state.cols} rows={state.rows} width={width} height={height} color={state.color} />;
   if (state.handoff) {
     return <HandoffView panel={state.handoff} agents={state.agents} cols={state.cols} rows={state.rows} width={width} height={height} color={state.color} />;

@@ -18,8 +18,8 @@ export function HelpOverlay({ keymap, width, height, color }: HelpOverlayProps) 
   return (
     <Frame width={width} height={height} title={[seg('keys', { bold: true }), seg(' · esc closes', { dim: true })]} borderColor="cyan" focused color={color}>
       <Box flexDirection="column" paddingLeft={1} width={width - 2}>
-        {sections.map((s) => (
-          <Box key={s.title} flexDirection="column" marginBottom={1}>
+        {sections.map((s, i) => (
+          <Box key={s.title} flexDirection="column" marginBottom={i < sections.length - 1 ? 1 : 0}>
             <Text bold color={color ? 'cyan' : undefined}>
               {s.title}
             </Text>

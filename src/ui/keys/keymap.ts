@@ -29,6 +29,8 @@ export const COMMANDS = [
   'no',
   'diff',
   'land',
+  'memory',
+  'memoryFind',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -37,7 +39,7 @@ export type Command = (typeof COMMANDS)[number];
  * `panes` and `handoff` are the focused views; `attached` holds only the way out; `confirm` (quit),
  * `confirmAgent` (restart or stop a running agent) and `help` are dialogs.
  */
-export type Scope = 'global' | 'panes' | 'handoff' | 'diff' | 'attached' | 'confirm' | 'confirmAgent' | 'help';
+export type Scope = 'global' | 'panes' | 'handoff' | 'diff' | 'memory' | 'attached' | 'confirm' | 'confirmAgent' | 'help';
 
 /** The dialogs the router knows, by kind. */
 export type DialogKind = 'quit' | 'agent' | 'land' | 'help';
@@ -55,6 +57,8 @@ export interface Binding {
   keys: string[];
   /** What the help overlay says. */
   help: string;
+  /** Shown on the previous binding's help row, key by key (`j/k, ↓/↑`): a pair such as next and previous. */
+  helpJoin?: boolean;
   /** Shown in the key bar as `<keys> <label>`. */
   bar?: { label: string; keys?: string; priority: number };
 }
@@ -70,29 +74,36 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { scope: 'global', command: 'handoff', keys: ['h'], help: 'the merged team handoff (h or esc to leave)', bar: { label: 'handoff', priority: 6 } },
   { scope: 'global', command: 'diff', keys: ['d'], help: "the selected agent's changes against base, with its commits (q or esc to leave)" },
   { scope: 'global', command: 'land', keys: ['m'], help: "land: merge the selected agent's branch into base (shows the diff stat and any conflict, asks first), then sync" },
+  { scope: 'global', command: 'memory', keys: ['M'], help: 'memory: what the selected agent was given, and why; / searches' },
   { scope: 'global', command: 'sync', keys: ['s'], help: "sync: merge every agent's handoff and hand it to all", bar: { label: 'sync', priority: 5 } },
   { scope: 'global', command: 'restart', keys: ['r'], help: 'restart the selected agent with a fresh handoff, continuing its conversation; also a finished one (asks first while it runs)', bar: { label: 'restart', priority: 2 } },
   { scope: 'global', command: 'startOver', keys: ['n'], help: 'start a finished agent over: a new conversation with the current team handoff', bar: { label: 'new', priority: 0 } },
   { scope: 'global', command: 'stop', keys: ['x'], help: 'stop the selected agent (asks first)', bar: { label: 'stop', priority: 1 } },
   { scope: 'global', command: 'help', keys: ['?'], help: 'this help', bar: { label: 'help', priority: 10 } },
   { scope: 'global', command: 'quit', keys: ['q', 'ctrl-c'], help: 'quit: stop every agent, capture handoffs', bar: { label: 'quit', priority: 11 } },
-  { scope: 'panes', command: 'next', keys: ['j', 'down'], help: 'select the next agent' },
-  { scope: 'panes', command: 'prev', keys: ['k', 'up'], help: 'select the previous agent' },
-  { scope: 'panes', command: 'pageUp', keys: ['pgup'], help: "scroll the pane back through the agent's output" },
-  { scope: 'panes', command: 'pageDown', keys: ['pgdn'], help: 'scroll the pane forward' },
+  { scope: 'panes', command: 'next', keys: ['j', 'down'], help: 'select the next / previous agent' },
+  { scope: 'panes', command: 'prev', keys: ['k', 'up'], help: 'select the previous agent', helpJoin: true },
+  { scope: 'panes', command: 'pageUp', keys: ['pgup'], help: "scroll the pane back / forward through the agent's output" },
+  { scope: 'panes', command: 'pageDown', keys: ['pgdn'], help: 'scroll the pane forward', helpJoin: true },
   { scope: 'panes', command: 'bottom', keys: ['end'], help: 'follow the output again' },
   { scope: 'handoff', command: 'tabNext', keys: ['tab', 'right', 'l'], help: 'next tab (team, then each agent)', bar: { label: 'tabs', keys: 'tab/←→', priority: 4 } },
   { scope: 'handoff', command: 'tabPrev', keys: ['shift-tab', 'left'], help: 'previous tab' },
-  { scope: 'handoff', command: 'lineDown', keys: ['j', 'down'], help: 'scroll down a line', bar: { label: 'scroll', keys: 'j/k', priority: 3 } },
-  { scope: 'handoff', command: 'lineUp', keys: ['k', 'up'], help: 'scroll up a line' },
-  { scope: 'handoff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
-  { scope: 'handoff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
+  { scope: 'handoff', command: 'lineDown', keys: ['j', 'down'], help: 'scroll down / up a line', bar: { label: 'scroll', keys: 'j/k', priority: 3 } },
+  { scope: 'handoff', command: 'lineUp', keys: ['k', 'up'], help: 'scroll up a line', helpJoin: true },
+  { scope: 'handoff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down / up a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
+  { scope: 'handoff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page', helpJoin: true },
   { scope: 'handoff', command: 'back', keys: ['esc'], help: 'back to the panes', bar: { label: 'back', keys: 'h/esc', priority: 9 } },
   { scope: 'diff', command: 'lineDown', keys: ['j', 'down'], help: 'scroll down a line', bar: { label: 'scroll', keys: 'j/k', priority: 3 } },
   { scope: 'diff', command: 'lineUp', keys: ['k', 'up'], help: 'scroll up a line' },
   { scope: 'diff', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page', bar: { label: 'page', keys: 'pgup/pgdn', priority: 2 } },
   { scope: 'diff', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
   { scope: 'diff', command: 'back', keys: ['q', 'esc', 'd'], help: 'back to the panes', bar: { label: 'back', keys: 'q/esc', priority: 9 } },
+  { scope: 'memory', command: 'memoryFind', keys: ['/'], help: 'type a search; enter runs it, esc stops typing', bar: { label: 'search', priority: 4 } },
+  { scope: 'memory', command: 'lineDown', keys: ['j', 'down'], help: 'scroll down a line', bar: { label: 'scroll', keys: 'j/k', priority: 3 } },
+  { scope: 'memory', command: 'lineUp', keys: ['k', 'up'], help: 'scroll up a line' },
+  { scope: 'memory', command: 'pageDown', keys: ['pgdn', 'space'], help: 'scroll down a page' },
+  { scope: 'memory', command: 'pageUp', keys: ['pgup'], help: 'scroll up a page' },
+  { scope: 'memory', command: 'back', keys: ['q', 'esc', 'M'], help: 'back to the panes', bar: { label: 'back', keys: 'q/esc', priority: 9 } },
   { scope: 'confirm', command: 'yes', keys: ['y', 'Y', 'ctrl-c'], help: 'yes', bar: { label: 'yes', priority: 2 } },
   { scope: 'confirm', command: 'no', keys: ['n', 'N', 'esc', 'q'], help: 'no', bar: { label: 'no', priority: 2 } },
   // Only y acts on a running agent; ctrl-c backs out here, it never confirms a restart or a stop.
@@ -136,13 +147,14 @@ export function createKeymap(overrides: KeyOverrides = {}): Keymap {
 }
 
 /** The key bar's contexts: what the user can do right now. */
-export type BarContext = 'panes' | 'attached' | 'handoff' | 'diff' | 'confirm' | 'confirmAgent' | 'help';
+export type BarContext = 'panes' | 'attached' | 'handoff' | 'diff' | 'memory' | 'confirm' | 'confirmAgent' | 'help';
 
 const BAR_SCOPES: Record<BarContext, Scope[]> = {
   panes: ['global', 'panes', 'attached'],
   attached: ['attached'],
   handoff: ['handoff', 'global'],
   diff: ['diff'],
+  memory: ['memory'],
   confirm: ['confirm'],
   confirmAgent: ['confirmAgent'],
   help: ['help'],
@@ -203,14 +215,22 @@ const pretty = (key: string) => ARROWS[key] ?? key;
 /** Help overlay sections, generated from the same table. */
 export function helpSections(keymap: Keymap): { title: string; rows: { keys: string; help: string }[] }[] {
   const titles: [Scope[], string][] = [
-    [['global', 'panes'], 'Agents and panes'],
-    [['attached'], 'Attached to an agent'],
+    [['global', 'panes', 'attached'], 'Agents and panes'],
     [['handoff'], 'Handoff view'],
   ];
-  return titles.map(([scopes, title]) => ({
-    title,
-    rows: keymap.bindings
-      .filter((b) => scopes.includes(b.scope))
-      .map((b) => ({ keys: b.command === 'select' ? `${b.keys[0]}-${b.keys[b.keys.length - 1]}` : b.keys.map(pretty).join(', '), help: b.help })),
-  }));
+  return titles.map(([scopes, title]) => {
+    const rows: { keys: string; help: string }[] = [];
+    for (const b of keymap.bindings.filter((x) => scopes.includes(x.scope))) {
+      const prev = rows.at(-1);
+      if (b.helpJoin && prev) {
+        // Key by key: `j/k, ↓/↑`.
+        const theirs = prev.keys.split(', ');
+        const count = Math.max(theirs.length, b.keys.length);
+        prev.keys = Array.from({ length: count }, (_, i) => [theirs[i], b.keys[i] && pretty(b.keys[i])].filter(Boolean).join('/')).join(', ');
+        continue;
+      }
+      rows.push({ keys: b.command === 'select' ? `${b.keys[0]}-${b.keys[b.keys.length - 1]}` : b.keys.map(pretty).join(', '), help: b.help });
+    }
+    return { title, rows };
+  });
 }

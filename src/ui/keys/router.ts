@@ -14,6 +14,10 @@ export interface RouterView {
   handoff: boolean;
   /** The diff view is open: its keys come before the global ones (q closes it, not the app). */
   diff?: boolean;
+  /** The memory view is open: its keys come first, like the diff view's. */
+  memory?: boolean;
+  /** A text box takes the keys (the memory view's search): each goes to `type`. */
+  typing?: boolean;
   /** The attached agent turned bracketed paste on: pastes reach it wrapped in their markers. */
   agentPaste: boolean;
 }
@@ -23,6 +27,8 @@ export interface RouterTarget {
   run(command: Command, arg?: number): void;
   /** Bytes for the attached agent. */
   forward(data: string): void;
+  /** A key for the open text box, by name (`a`, `space`, `backspace`, `enter`, `esc`). */
+  type?(key: string): void;
 }
 
 type PasteMode = 'none' | 'forward' | 'strip' | 'discard';
@@ -90,6 +96,10 @@ export class InputRouter {
         continue;
       }
       const view = target.view();
+      if (view.typing && !view.dialog) {
+        target.type?.(keyName(token));
+        continue;
+      }
       const hit = this.resolve(view, keyName(token));
       if (!hit) continue;
       target.run(hit.command, hit.arg);
@@ -102,6 +112,7 @@ export class InputRouter {
   private resolve(view: RouterView, key: string): { command: Command; arg?: number } | undefined {
     if (view.dialog) return this.keymap.lookup(dialogScope(view.dialog), key);
     if (view.diff) return this.keymap.lookup('diff', key) ?? this.keymap.lookup('global', key);
+    if (view.memory) return this.keymap.lookup('memory', key) ?? this.keymap.lookup('global', key);
     const focused: Scope = view.handoff ? 'handoff' : 'panes';
     return this.keymap.lookup('global', key) ?? this.keymap.lookup(focused, key);
   }

@@ -4,6 +4,7 @@ import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
 import { diffBodyRows, diffLines } from './diffLines.js';
 import { handoffBodyRows, handoffLines, handoffTabs } from './handoffLines.js';
+import { memoryBodyRows, memoryLines, memoryWidth } from './memoryLines.js';
 import type { Action, AppState } from './types.js';
 
 /** The state before the supervisor has reported anything: one `starting` entry per configured agent. */
@@ -74,13 +75,13 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, grid: !state.grid };
     case 'attach': {
       const a = selectedAgent(state);
-      if (!a || !isLive(a) || state.handoff || state.dialog) return state;
+      if (!a || !isLive(a) || state.handoff || state.memory || state.dialog) return state;
       return { ...state, attached: true, scrolledBack: state.scrolledBack.filter((n) => n !== a.name) };
     }
     case 'detach':
       return state.attached ? { ...state, attached: false } : state;
     case 'openHandoff':
-      return { ...state, attached: false, diff: undefined, handoff: { status: 'loading', tab: state.handoff?.tab ?? 0, scroll: state.handoff?.scroll ?? 0, data: state.handoff?.data } };
+      return { ...state, attached: false, diff: undefined, memory: undefined, handoff: { status: 'loading', tab: state.handoff?.tab ?? 0, scroll: state.handoff?.scroll ?? 0, data: state.handoff?.data } };
     case 'closeHandoff':
       return state.handoff ? { ...state, handoff: undefined } : state;
     case 'handoffLoaded':
@@ -99,7 +100,7 @@ export function reducer(state: AppState, action: Action): AppState {
       if (!state.handoff) return state;
       return clampHandoff({ ...state, handoff: { ...state.handoff, scroll: state.handoff.scroll + action.delta } });
     case 'openDiff':
-      return { ...state, attached: false, handoff: undefined, diff: { agent: action.agent, status: 'loading', lines: [], scroll: 0 } };
+      return { ...state, attached: false, handoff: undefined, memory: undefined, diff: { agent: action.agent, status: 'loading', lines: [], scroll: 0 } };
     case 'diffLoaded':
     case 'diffFailed': {
       if (state.diff?.agent !== action.agent) return state;
@@ -114,6 +115,32 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'closeDiff':
       return state.diff ? { ...state, diff: undefined } : state;
+    case 'openMemory':
+      return { ...state, attached: false, handoff: undefined, diff: undefined, memory: { agent: action.agent, status: 'loading', query: state.memory?.query ?? '', typing: false, search: state.memory?.search, scroll: 0 } };
+    case 'memoryLoaded':
+      if (state.memory?.agent !== action.agent) return state;
+      return { ...state, memory: { ...state.memory, status: action.error ? 'error' : 'ready', record: action.record, error: action.error } };
+    case 'memoryTyping':
+      return state.memory && state.memory.typing !== action.typing ? { ...state, memory: { ...state.memory, typing: action.typing } } : state;
+    case 'memoryQuery':
+      return state.memory ? { ...state, memory: { ...state.memory, query: action.query } } : state;
+    case 'memorySearch':
+      return state.memory ? { ...state, memory: { ...state.memory, typing: false, search: { query: action.query, status: 'searching', rows: [] } } } : state;
+    case 'memoryResults': {
+      const m = state.memory;
+      if (m?.search?.query !== action.query) return state;
+      const search = { query: action.query, status: action.error ? ('error' as const) : ('ready' as const), rows: action.rows ?? [], error: action.error };
+      return { ...state, memory: { ...m, search } };
+    }
+    case 'memoryScroll': {
+      const m = state.memory;
+      if (!m) return state;
+      const max = Math.max(0, memoryLines(m, memoryWidth(state.cols, state.rows)).length - memoryBodyRows(state.cols, state.rows));
+      const scroll = Math.min(Math.max(m.scroll + action.delta, 0), max);
+      return scroll === m.scroll ? state : { ...state, memory: { ...m, scroll } };
+    }
+    case 'closeMemory':
+      return state.memory ? { ...state, memory: undefined } : state;
     case 'askLand':
       return { ...state, attached: false, dialog: { kind: 'land', agent: action.agent } };
     case 'landPlanned':

@@ -3,6 +3,7 @@ import type { Budget } from '../../config/types.js';
 import type { AgentState } from '../../supervisor/agentState.js';
 import type { AgentDiff, LandPlan } from '../../land/service.js';
 import type { HandoffView } from '../types.js';
+import type { WhyRecord } from '../../memory/why.js';
 import type { Line } from './styled.js';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
@@ -50,6 +51,31 @@ export interface HandoffPanel {
   scroll: number;
 }
 
+/** One search result in the memory view. */
+export interface MemoryRow {
+  id: string;
+  kind: string;
+  text: string;
+  score: number;
+  project?: string;
+  agent?: string;
+}
+
+/** The memory view (`M`): what the agent was given from memory, and a search box. */
+export interface MemoryPanel {
+  agent: string;
+  status: 'loading' | 'ready' | 'error';
+  /** The agent's last injection record; undefined when it has none yet. */
+  record?: WhyRecord;
+  error?: string;
+  /** The search box's text, and whether keys go into it. */
+  query: string;
+  typing: boolean;
+  search?: { query: string; status: 'searching' | 'ready' | 'error'; rows: MemoryRow[]; error?: string };
+  /** First body line shown. */
+  scroll: number;
+}
+
 export interface AppState {
   cols: number;
   rows: number;
@@ -66,6 +92,8 @@ export interface AppState {
   handoff?: HandoffPanel;
   /** The diff view, when open (it covers the pane area). */
   diff?: DiffPanel;
+  /** The memory view, when open (it covers the pane area). */
+  memory?: MemoryPanel;
   dialog?: Dialog;
   message?: Message;
   /** Clock for elapsed times: moved by the controller only while an agent runs. */
@@ -98,6 +126,14 @@ export type Action =
   | { type: 'diffFailed'; agent: string; error: string }
   | { type: 'diffScroll'; delta: number }
   | { type: 'closeDiff' }
+  | { type: 'openMemory'; agent: string }
+  | { type: 'memoryLoaded'; agent: string; record?: WhyRecord; error?: string }
+  | { type: 'memoryTyping'; typing: boolean }
+  | { type: 'memoryQuery'; query: string }
+  | { type: 'memorySearch'; query: string }
+  | { type: 'memoryResults'; query: string; rows?: MemoryRow[]; error?: string }
+  | { type: 'memoryScroll'; delta: number }
+  | { type: 'closeMemory' }
   | { type: 'askLand'; agent: string }
   | { type: 'landPlanned'; agent: string; plan?: LandPlan; error?: string }
   | { type: 'openHelp' }
