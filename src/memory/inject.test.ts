@@ -11,7 +11,7 @@ function hit(id: string, score: number, text: string, extra: Partial<Hit> = {}):
 
 describe('memoryQuery', () => {
   it("is the task, then the handoff's In Progress, Next Steps and Blockers items", () => {
-    const handoff = `## Current State\n- Branch: x\n## Completed\n- [x] done thing\n## In Progress\n- [ ] refunds half done\n## Blockers\n- webhook secret missing\n## Next Steps\n1. Add refunds\n2. Write the refund webhook\n## Key Decisions\n- cents\n`;
+    const handoff = `## Current State\n- Branch: x\n## Completed\n- [x] done thing\n## In Progress\n- [ ] refunds half done\n## Blockers\n- webhook secret missing\n## Next Steps\n1. Add refunds\n2. Write the refund webhook\n3. Read this file, then start on the task\n## Key Decisions\n- cents\n`;
     expect(memoryQuery('Add refunds', handoff)).toBe('Add refunds; refunds half done; webhook secret missing; Write the refund webhook');
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { AgentConfig, Encoding, LoadedConfig } from '../config/types.js';
 import { countTokens } from '../handoff/tokens.js';
+import { isPlaceholder } from '../handoff/items.js';
 import { parseHandoff } from '../handoff/parse.js';
 import { sectionKey } from '../handoff/syntax.js';
 import type { Disposable } from '../session/events.js';
@@ -46,7 +47,7 @@ export function provideMemory(root: string, provider: MemoryProvider): Disposabl
 export function memoryQuery(task: string, handoffText: string): string {
   const items = parseHandoff(handoffText)
     .sections.filter((s) => QUERY_SECTIONS.has(sectionKey(s.name)))
-    .flatMap((s) => s.items.filter((i) => !(s.name === 'Next Steps' && i.text === task)).map((i) => i.text));
+    .flatMap((s) => s.items.filter((i) => !isPlaceholder(i) && !(s.name === 'Next Steps' && i.text === task)).map((i) => i.text));
   let query = task.trim();
   for (const item of items) {
     if (query.length + item.length + 2 > QUERY_MAX_CHARS) break;
