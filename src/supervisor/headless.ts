@@ -70,8 +70,8 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOp
   }
   const agents = sup.agents();
   const enforced = loaded.config.handoff.enforce !== 'off';
-  const chainsDone = agents.every((a) => !a.chain || a.chain.finished);
-  const ok = chainsDone && agents.every((a) => a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured && (!enforced || a.handoffUpdated));
+  // A chain at its end has had every step exit 0 (or end on an accepted stop) with its handoff updated.
+  const ok = agents.every((a) => (a.chain ? a.chain.finished : a.status === 'exited' && a.exitCode === 0 && a.handoffCaptured && (!enforced || a.handoffUpdated)));
   print.summary(agents, ok && !timedOut, timedOut);
   if (signalled || timedOut) return 1;
   return ok ? 0 : 1;
