@@ -501,7 +501,9 @@ function composeHandoff(ctx, { withBlockers = true } = {}) {
   const task = clip(ctx.task, 70);
   const mine = `- [x] ${task} (${agent})`;
   const items = [...new Set([...completed.filter((i) => i !== mine), mine])];
-  while (items.length > 1 && items.join('\n').length > COMPLETED_CHARS) items.shift();
+  // A chain step adds its own line below: room is kept for it.
+  const room = ctx.skill ? COMPLETED_CHARS - 180 : COMPLETED_CHARS;
+  while (items.length > 1 && items.join('\n').length > room) items.shift();
   const branch = gitBranch(ctx.cwd);
   const step = ctx.skill ? skillLines(ctx) : { state: [], completed: [] };
   const out = [

@@ -50,32 +50,29 @@ function items(text: string, section: string): string[] {
   return (s?.items ?? []).map((i) => i.text.replace(/\s+/g, ' ').trim()).filter((t) => t && !/\{\{|^\(none\)$/i.test(t));
 }
 
-function extras(text: string): string[] {
-  return items(text, 'Current State').filter((t) => /^(verdict|commit|deploy)\s*:/i.test(t));
-}
-
-/** The wave summary's sections, fullest first within each. */
+/** The wave summary's sections: each item once, with every agent that wrote it. */
 function collect(agents: readonly WaveAgent[]): Lines {
   const sorted = [...agents].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
-  const lines: Lines = { Discovered: [], Decisions: [], 'Mistakes to Avoid': [], 'Pattern to Follow': [], 'Files Modified': [] };
-  const seen = new Set<string>();
-  const push = (section: keyof Lines, text: string) => {
-    const key = `${section}\0${text.toLowerCase()}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    lines[section].push(text);
+  const found = new Map<keyof Lines, Map<string, { text: string; agents: string[] }>>(WAVE_SECTION_NAMES.map((n) => [n, new Map()]));
+  const push = (section: keyof Lines, text: string, agent: string) => {
+    const byKey = found.get(section)!;
+    const key = text.toLowerCase();
+    const entry = byKey.get(key) ?? { text, agents: [] };
+    if (!entry.agents.includes(agent)) entry.agents.push(agent);
+    byKey.set(key, entry);
   };
   for (const a of sorted) {
-    const by = ` (@${a.agent})`;
-    for (const t of items(a.handoff, 'Completed')) push('Discovered', `${t.replace(/^\[[ xX]\]\s*/, '')}${by}`);
-    for (const t of extras(a.handoff).filter((x) => /^verdict/i.test(x))) push('Discovered', `${t}${by}`);
-    for (const t of items(a.handoff, 'Key Decisions')) push('Decisions', `${t}${by}`);
-    for (const t of items(a.handoff, 'Blockers')) push('Mistakes to Avoid', `${t}${by}`);
+    for (const t of items(a.handoff, 'Completed')) push('Discovered', t.replace(/^\[[ xX]\]\s*/, ''), a.agent);
+    for (const t of items(a.handoff, 'Current State').filter((x) => /^verdict\s*:/i.test(x))) push('Discovered', t, a.agent);
+    for (const t of items(a.handoff, 'Key Decisions')) push('Decisions', t, a.agent);
+    for (const t of items(a.handoff, 'Blockers')) push('Mistakes to Avoid', t, a.agent);
     const commit = a.commit ? `, commit ${a.commit.slice(0, 7)}` : '';
     const shown = a.files.slice(0, 4).join(', ');
-    push('Pattern to Follow', `${a.task.replace(/\s+/g, ' ').trim()}: see ${a.branch}${commit}${shown ? ` (${shown}${a.files.length > 4 ? ', …' : ''})` : ''}${by}`);
-    for (const f of a.files) push('Files Modified', `${f}${by}`);
+    push('Pattern to Follow', `${a.task.replace(/\s+/g, ' ').trim()}: see ${a.branch}${commit}${shown ? ` (${shown}${a.files.length > 4 ? ', …' : ''})` : ''}`, a.agent);
+    for (const f of a.files) push('Files Modified', f, a.agent);
   }
+  const lines = {} as Lines;
+  for (const name of WAVE_SECTION_NAMES) lines[name] = [...found.get(name)!.values()].map((e) => `${e.text} (${e.agents.map((n) => `@${n}`).join(', ')})`);
   return lines;
 }
 

@@ -83,7 +83,7 @@ function lineWriter(io: Io, json: boolean) {
   const time = () => new Date().toISOString().slice(11, 19);
   return {
     status(a: AgentState) {
-      const step = a.chain && !a.chain.finished ? a.chain.current : null;
+      const step = a.chain && !a.chain.finished && !a.waiting?.length ? a.chain.current : null;
       const round = a.chain ? a.chain.round : null;
       const key = JSON.stringify([a.status, a.detail, a.warnings, a.handoffCaptured, step, round, a.chain?.finished]);
       if (last.get(a.name) === key) return;

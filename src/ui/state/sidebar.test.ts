@@ -127,6 +127,8 @@ describe('chains in the sidebar', () => {
     const lines = sidebarLines({ agents: [beta, gamma], selected: 0, now: 1000, budget, width: 60, height: 20 }).map(lineText);
     expect(lines).toContain('    spec ✓ build ✓ review ●2 fix · commit ·');
     expect(lines).toContain('    waiting for beta');
+    const waiting = agent('omega', { status: 'starting', waiting: ['beta'], chain: { ...chain, index: 0, current: 'spec', round: 1 } });
+    expect(sidebarLines({ agents: [waiting], selected: 0, now: 1000, budget, width: 60, height: 20 }).map(lineText)).toContain('    spec · build · review · fix · commit ·');
     expect(lines.find((l) => l.includes('gamma'))).toContain('waiting');
     // Narrow: the steps wrap instead of being cut.
     const narrow = sidebarLines({ agents: [beta], selected: 0, now: 1000, budget, width: 23, height: 20 }).map(lineText);

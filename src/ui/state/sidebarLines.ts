@@ -66,7 +66,9 @@ export function chainLines(a: AgentState, width: number): Line[] {
   if (!a.chain) return lines;
   let line: Line = [seg(INDENT)];
   let used = INDENT.length;
-  for (const step of chainView(a.chain)) {
+  for (const view of chainView(a.chain)) {
+    // Nothing runs before the agents it waits for have finished.
+    const step = a.waiting?.length && view.mark === 'running' ? { ...view, mark: 'pending' as const } : view;
     const style = STEP_STYLE[step.mark];
     const mark = `${style.mark}${step.round ?? ''}`;
     const size = step.name.length + 1 + mark.length + 1;
