@@ -1,6 +1,6 @@
 // Ingest throughput: N agents flood coloured output at once; how fast do the sessions parse it,
 // and what does each MB cost the supervisor?
-// Usage: node scripts/run.mjs bench/ingest.ts [--producer fake|cat] [--mb 8] [--agents 1,4,8]
+// Usage: node scripts/run.mjs bench/ingest.ts [--producer fake|cat] [--mb 8] [--agents 1,4,8,16]
 //        [--cols 200] [--rows 50] [--parse-only]
 // Producers: `fake` is test/fake-agent.mjs --fake-flood (a Node process writing realistic log
 // lines); `cat` prints a pre-generated file of the same kind of lines, which costs the producer
@@ -17,7 +17,7 @@ const { values } = parseArgs({
   options: {
     producer: { type: 'string' },
     mb: { type: 'string', default: '8' },
-    agents: { type: 'string', default: '1,4,8' },
+    agents: { type: 'string', default: '1,4,8,16' },
     cols: { type: 'string', default: '200' },
     rows: { type: 'string', default: '50' },
     'parse-only': { type: 'boolean', default: false },

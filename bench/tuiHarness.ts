@@ -3,7 +3,7 @@
  * Claude-like load (10 Hz spinner, 100 KiB/s of coloured lines) in a 200×50 pane, frames
  * written to /dev/null. Runs twice, without and with drawing, and prints this process's CPU
  * (the agent excluded), frames per second and output: the difference is the compositor's cost.
- * Run: node scripts/run.mjs bench/tuiHarness.ts [seconds]
+ * Run: node scripts/run.mjs bench/tuiHarness.ts [seconds] [session|draw] (default: both, in turn)
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,7 @@ async function run(draw: boolean): Promise<string> {
   );
 }
 
-process.stdout.write(`${await run(false)}\n`);
-process.stdout.write(`${await run(true)}\n`);
+const only = process.argv[3];
+if (only !== 'draw') process.stdout.write(`${await run(false)}\n`);
+if (only !== 'session') process.stdout.write(`${await run(true)}\n`);
 process.exit(0);
