@@ -76,7 +76,8 @@ export class ChainRunner {
    */
   settled(state: AgentState): boolean | undefined {
     const agent = this.agent(state.name);
-    if (!agent || !this.takes(agent)) return undefined;
+    // Once a shutdown has begun nothing more comes: stopped and captured is the end.
+    if (!agent || !this.takes(agent) || this.host.closing) return undefined;
     if (this.active.has(state.name) || this.busy.has(state.name)) return false;
     if (state.waiting?.length) return this.blockedBy(state) !== undefined;
     if (state.chain && !state.chain.finished && !state.chain.stopped) return false;

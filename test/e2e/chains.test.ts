@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyFiles, makeTeam, readJson, startHeadless, supervisorExited, type Team } from '../helpers/headless.js';
+import { waitFor } from '../helpers/wait.js';
 
 const teams: Team[] = [];
 afterEach(async () => {
@@ -132,6 +133,34 @@ ${agent('beta', '    chain: [build, review, commit]\n', ', --fake-review, never'
     expect(stop).toContain('review asked for fixes 2 times; open: handle the empty input in work-beta.txt (round 2)');
     expect(teamHandoff(t)).toContain('Chain: stopped at review after 2 review rounds; open fix: handle the empty input in work-beta.txt (round 2)');
     expect(t.repo.git('log', '--format=%s', 'agent/beta')).not.toContain('Add a word counter');
+  });
+});
+
+describe('a chain started again', () => {
+  it('goes on at the step and round it had reached', async () => {
+    const t = team(`version: 1
+project: Chains
+agents:
+  - name: beta
+    task: Add a word counter to beta
+    preset: custom
+    command: [FAKE, --fake-skills, --fake-work, "1500", --fake-review, pass]
+    chain: [spec, build, review, commit]
+`);
+    const first = startHeadless(t);
+    await waitFor(() => first.lines().some((l) => l.agent === 'beta' && l.step === 'review' && l.status === 'working'), { timeout: 60_000, message: () => `the review at work:\n${first.stdout}` });
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(1);
+    await supervisorExited(t.repo.dir);
+    expect(history(t, 'beta-build-brief')).toHaveLength(1);
+
+    const { code, lines, stdout } = await run(t);
+    expect(code, stdout).toBe(0);
+    expect(steps(lines, 'beta')).toEqual(['review@1', 'commit@1', 'end']);
+    // Nothing before the review ran again.
+    expect(history(t, 'beta-build-brief')).toHaveLength(1);
+    expect(history(t, 'beta-review-brief')).toHaveLength(2);
+    expect(t.repo.git('log', '-1', '--format=%s', 'agent/beta').trim()).toBe('Add a word counter to beta');
   });
 });
 
