@@ -87,7 +87,11 @@ export class ChainRunner {
   /** `r` on an agent the runner owns: its step again. False when it is not the runner's to retry. */
   async retry(name: string): Promise<boolean> {
     const state = this.state(name);
-    if (!state?.chain || state.waiting?.length || state.chain.finished) return false;
+    if (state?.waiting?.length) {
+      this.host.note(`${name} waits for ${state.waiting.join(', ')}: it starts once they have finished`);
+      return true;
+    }
+    if (!state?.chain || state.chain.finished) return false;
     if (this.active.has(name)) {
       this.active.delete(name);
       await this.host.stopAgent(name);

@@ -5,11 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LoadedConfig } from '../config/types.js';
 import { buildLaunch } from '../agents/presets.js';
 import { usesHooks } from '../agents/status.js';
 import { writeHistory } from '../handoff/history.js';
-import type { PtySpawner } from '../session/pty.js';
 import { Session } from '../session/session.js';
 import { addWarning, applyCapture, statusText, teamLine } from './agentState.js';
 import { captureHandoff } from './capture.js';
@@ -17,6 +15,7 @@ import type { HookChannel } from './channel.js';
 import { injectAgent } from './inject.js';
 import { beforeLaunch } from './restore.js';
 import type { Run } from './run.js';
+import type { SupervisorOptions } from './supervisor.js';
 import { historyDir, readTeamText, type TeamContext } from './team.js';
 
 /** What a chain step adds to a launch (SPEC §6). */
@@ -35,15 +34,8 @@ export interface StepLaunch {
   keepHandoff?: boolean;
 }
 
-export interface LaunchDeps {
-  loaded: LoadedConfig;
-  spawner: PtySpawner;
-  env: NodeJS.ProcessEnv;
-  cols: number;
-  rows: number;
-  scrollback?: number;
-  nodePath: string;
-  cliPath: string;
+/** The supervisor's options a launch needs, its hook channel and the team handoff. */
+export interface LaunchDeps extends Pick<SupervisorOptions, 'loaded' | 'spawner' | 'env' | 'cols' | 'rows' | 'scrollback' | 'nodePath' | 'cliPath'> {
   channel: HookChannel;
   team: TeamContext;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicStandin, systemText, type ContentBlock, type MessagesRequest, type Reply } from '../anthropic-standin.js';
 import { CLAUDE_VERSION, ClaudeSandbox, GIT_IDENTITY, claudeBinDir, findClaude, skipReason } from '../helpers/claude.js';
-import { CLI, historyFiles, makeTeam, startHeadless, type Headless, type Team } from '../helpers/headless.js';
+import { CLI, historyFiles, makeTeam, startHeadless } from '../helpers/headless.js';
 
 const found = await findClaude();
 const skipped = skipReason(found, `Claude Code ${CLAUDE_VERSION} chain end-to-end`);
@@ -27,24 +27,15 @@ function toolResults(req: MessagesRequest): number {
 }
 
 describe.skipIf(skipped !== undefined)(`a chain of the claude preset with Claude Code ${CLAUDE_VERSION}${skipped ? ` (SKIPPED: ${skipped})` : ''}`, () => {
-  let team: Team | undefined;
-  let sandbox: ClaudeSandbox | undefined;
-  let standin: AnthropicStandin | undefined;
-  let run: Headless | undefined;
-
+  /** What the test set up, undone last first. */
+  const undo: (() => unknown)[] = [];
   afterEach(async () => {
-    if (run && run.child.exitCode === null && run.child.signalCode === null) {
-      run.child.kill('SIGKILL');
-      await run.exited;
-    }
-    await standin?.close();
-    await sandbox?.cleanup();
-    team?.cleanup();
+    for (const step of undo.splice(0).reverse()) await step();
   });
 
   it('runs build then review, each a fresh session ended once its Stop hook accepts the handoff; the pass verdict ends the chain', async () => {
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-    team = makeTeam(`version: 1
+    const team = makeTeam(`version: 1
 project: Claude Chain
 handoff: { enforce: block }
 agents:
@@ -53,7 +44,9 @@ agents:
     chain: [build, review]
 `);
     const repo = team.repo.dir;
-    sandbox = await ClaudeSandbox.create([repo]);
+    undo.push(() => team.cleanup());
+    const sandbox = await ClaudeSandbox.create([repo]);
+    undo.push(() => sandbox.cleanup());
     const handoff = join(repo, '.supervise', 'worktrees', 'backend', 'HANDOFF.md');
     // Each session: read the handoff, write it updated (the review adds its verdict), then stop.
     const script = (req: MessagesRequest): Reply => {
@@ -72,11 +65,13 @@ agents:
           return { text: review ? 'Review done: pass.' : 'Build done.' };
       }
     };
-    standin = await AnthropicStandin.start(script);
+    const standin = await AnthropicStandin.start(script);
+    undo.push(() => standin.close());
     const bin = await claudeBinDir(claudePath, team.scratch);
     team.env = { ...team.env, ...sandbox.env(standin.url), ...GIT_IDENTITY, PATH: `${bin}:${team.env.PATH}` };
 
-    run = startHeadless(team, ['--timeout', '100']);
+    const run = startHeadless(team, ['--timeout', '100']);
+    undo.push(() => run.child.exitCode === null && run.child.signalCode === null && (run.child.kill('SIGKILL'), run.exited));
     const { code } = await run.exited;
     const failure = `supervise stderr:\n${run.stderr}\nstdout:\n${run.stdout}`;
     expect(code, failure).toBe(0);
