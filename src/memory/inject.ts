@@ -33,6 +33,8 @@ export interface MemoryProvider {
   encoding: Encoding;
   message(text: string): void;
   waitMs?: number;
+  /** Set while a search has outlasted the wait and the store has not answered since: later agents do not wait again. */
+  late?: boolean;
 }
 
 const providers = new Map<string, MemoryProvider>();
@@ -110,7 +112,13 @@ export async function memoryForBrief(input: { root: string; agent: AgentConfig; 
   const query = memoryQuery(input.agent.task, input.handoffText);
   const record: WhyRecord = { agent: input.agent.name, at: new Date().toISOString(), query, budget: p.budget, tokens: 0, injected: [], skipped: [] };
   try {
-    const hits = await withTimeout(p.client.search(query, { limit: SEARCH_LIMIT }), p.waitMs ?? INJECT_WAIT_MS, 'the memory search');
+    if (p.late) throw new Error('the memory store is still opening');
+    const search = p.client.search(query, { limit: SEARCH_LIMIT });
+    const hits = await withTimeout(search, p.waitMs ?? INJECT_WAIT_MS, 'the memory search').catch((err: unknown) => {
+      p.late = true;
+      search.then(() => (p.late = false), () => (p.late = false));
+      throw err;
+    });
     Object.assign(record, selectMemories(hits, p.budget, p.encoding));
   } catch (err) {
     record.error = (err as Error).message;
@@ -149,6 +157,9 @@ export function attachMemory(sup: MemorySupervisor, opts: { env: NodeJS.ProcessE
     return undefined;
   }
   if (!client) return undefined;
+  // Opening starts now, behind the first frame and beside the worktrees being made, so the first
+  // agent's search finds the store ready; any failure is reported by that search.
+  void client.stats().catch(() => undefined);
   const provided = provideMemory(root, { client, budget: settings.inject.budget, encoding: config.handoff.encoding, message: opts.message, waitMs: opts.waitMs });
   const writer = new CaptureWriter({ root, project: config.project, memory: client, message: opts.message }).follow(sup);
   const memory = client;

@@ -18,22 +18,14 @@ import type { AgentState } from '../../src/supervisor/agentState.js';
 import { CaptureWriter } from '../../src/memory/capture.js';
 import { openMemory, type Memory, type MemoryClient } from '../../src/memory/index.js';
 import type { WhyRecord } from '../../src/memory/why.js';
+import { ENGINES, freshPlace, PG_URL, type EngineName } from '../helpers/memory.js';
 import { CLI, makeTeam, readJson, startHeadless, type Team } from '../helpers/headless.js';
 
-const PG = process.env.SUPERVISE_TEST_PG_URL;
-if (!PG) console.warn('memory e2e: SUPERVISE_TEST_PG_URL is not set, so the PostgreSQL half is SKIPPED (.ci/run starts a server and sets it)');
-
 const settings: MemorySettings = { store: 'on', embedder: { provider: 'local' }, inject: { budget: DEFAULT_INJECT_BUDGET } };
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.splice(0)) await c();
 });
-
-interface Engine {
-  name: string;
-  /** Environment that points every process of a test at this engine's store. */
-  env(): NodeJS.ProcessEnv;
-}
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -41,18 +33,15 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-function pgliteEngine(): Engine {
-  const home = tempDir('supervise-mem-home-');
-  const dir = join(home, 'memory');
-  return { name: 'pglite', env: () => ({ SUPERVISE_MEMORY_DIR: dir, HOME: home, XDG_DATA_HOME: join(home, 'share') }) };
+/** A fresh, empty store on the engine (a temp folder, or a new database on the server), as environment for every process. */
+async function place(engine: EngineName): Promise<NodeJS.ProcessEnv> {
+  const p = await freshPlace(engine);
+  cleanups.push(() => p.remove());
+  const keys = ['HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'SUPERVISE_MEMORY_DIR', 'SUPERVISE_MEMORY_URL'];
+  return Object.fromEntries(keys.map((k) => [k, p.env[k] ?? '']));
 }
 
-function pgEngine(url: string): Engine {
-  const home = tempDir('supervise-mem-home-');
-  return { name: 'postgres', env: () => ({ SUPERVISE_MEMORY_URL: url, SUPERVISE_MEMORY_DIR: join(home, 'unused'), HOME: home, XDG_DATA_HOME: join(home, 'share') }) };
-}
-
-const engines: Engine[] = [pgliteEngine(), ...(PG ? [pgEngine(PG)] : [])];
+const engines: EngineName[] = ENGINES.filter((e) => e === 'pglite' || PG_URL);
 const rand = () => Math.random().toString(36).slice(2, 8);
 
 function team(yaml: string, env: NodeJS.ProcessEnv): Team {
@@ -86,10 +75,11 @@ afterEach(() => {
   for (const t of teams.splice(0)) t.cleanup();
 });
 
-describe.each(engines)('memory on $name', (engine) => {
+describe.each(engines)('memory on %s', (engine) => {
   it("keeps a run's Blockers and Key Decisions, and gives them to another project's agent whose task touches them, in its brief and not its handoff", async () => {
+    const env = await place(engine);
     const alphaProject = `Alpha-${rand()}`;
-    const a = team(`version: 1\nproject: ${alphaProject}\nagents:\n  - name: alpha\n    task: Parse the config files\n    args: [--fake-record, SCRATCH/alpha.json, --fake-work, "50"]\n`, engine.env());
+    const a = team(`version: 1\nproject: ${alphaProject}\nagents:\n  - name: alpha\n    task: Parse the config files\n    args: [--fake-record, SCRATCH/alpha.json, --fake-work, "50"]\n`, env);
     teams.push(a);
     const ran = await runToEnd(a);
     expect(ran.code, ran.stderr + JSON.stringify(ran.lines)).toBe(0);
@@ -102,7 +92,7 @@ describe.each(engines)('memory on $name', (engine) => {
     const local = readJson<{ permissions: { allow: string[] } }>(join(a.repo.dir, '.supervise', 'worktrees', 'alpha', '.claude', 'settings.local.json'));
     expect(local.permissions.allow).toContain('mcp__supervise-memory__memory_search');
 
-    const kept = await withMemory(engine.env(), (m) => m.list({ project: alphaProject, limit: 50 }));
+    const kept = await withMemory(env, (m) => m.list({ project: alphaProject, limit: 50 }));
     const byKind = (kind: string) => kept.filter((k) => k.kind === kind);
     const mistake = byKind('mistake').find((k) => k.text.startsWith('Decided AGAINST a rewrite because a small change in place was enough'));
     const decision = byKind('decision').find((k) => k.text.startsWith('Kept the existing structure, because the team handoff asked for small diffs'));
@@ -118,7 +108,7 @@ describe.each(engines)('memory on $name', (engine) => {
     // Another project: a custom agent reads its brief from the file it is given.
     const b = team(
       `version: 1\nproject: Beta-${rand()}\nagents:\n  - name: beta\n    task: Rewrite the importer as a small change in place, keeping the existing structure\n    preset: custom\n    command: [FAKE, --fake-record, SCRATCH/beta.json, --fake-work, "50", "--brief={brief_file}"]\n`,
-      engine.env(),
+      env,
     );
     teams.push(b);
     const ranB = await runToEnd(b);
@@ -152,16 +142,17 @@ describe.each(engines)('memory on $name', (engine) => {
     const text = cli(b, ['memory', 'why', 'beta']);
     expect(text.stdout).toContain('query: Rewrite the importer');
     expect(text.stdout).toContain(`[mistake · ${alphaProject}/alpha] Decided AGAINST a rewrite`);
-    const used = await withMemory(engine.env(), (m) => m.get(mistake!.id));
+    const used = await withMemory(env, (m) => m.get(mistake!.id));
     expect(used!.timesUsed).toBeGreaterThanOrEqual(1);
   }, 240_000);
 
   it('picks up a wave summary written into the history folder', async () => {
+    const env = await place(engine);
     const root = tempDir('supervise-wave-');
     const history = join(root, '.supervise', 'history');
     mkdirSync(history, { recursive: true });
     const project = `Waves-${rand()}`;
-    await withMemory(engine.env(), async (memory) => {
+    await withMemory(env, async (memory) => {
       const messages: string[] = [];
       const sup = new (class extends Emitter<{ status: AgentState }> {})();
       const writer = new CaptureWriter({ root, project, memory, message: (t) => messages.push(t) }).follow(sup);
@@ -188,7 +179,8 @@ describe.each(engines)('memory on $name', (engine) => {
   }, 120_000);
 
   it('serves memory_search and memory_add to a real MCP client', async () => {
-    const t = team(`version: 1\nproject: Mcp-${rand()}\nagents:\n  - name: gamma\n    task: t\n    preset: custom\n    command: [FAKE]\n`, engine.env());
+    const env = await place(engine);
+    const t = team(`version: 1\nproject: Mcp-${rand()}\nagents:\n  - name: gamma\n    task: t\n    preset: custom\n    command: [FAKE]\n`, env);
     teams.push(t);
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--root', t.repo.dir, '--agent', 'gamma'], env: t.env as Record<string, string>, stderr: 'pipe' });
     const client = new Client({ name: 'memory-test', version: '1.0.0' });
