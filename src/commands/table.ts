@@ -229,43 +229,6 @@ ${CONFIG_HELP}`,
     run: async (a) => (await import('./conflicts.js')).conflictsCommand(a),
   },
   {
-    path: ['memory', 'why'],
-    summary: 'what the shared memory gave an agent at its last start, and why',
-    usage: 'Usage: supervise memory why AGENT [--json] [-c FILE]',
-    help: `
-Prints what the agent was given from the shared memory when it last started: the query (its
-task and its handoff's open items: In Progress, Next Steps, Blockers), each memory put into its
-brief with its kind, where it came from and its scores (fused, vector, words), the tokens they
-took against memory.inject.budget, and the memories found but left out with the reason (over
-budget, unrelated). Read from .supervise/memory/why/AGENT.json, written at each start; when the
-store was slow or down it says the agent started without memories, and why.
-
-  --json              print the record as JSON
-${CONFIG_HELP}`,
-    options: { json: { type: 'boolean' } },
-    maxPositionals: 1,
-    run: async (a) => (await import('../memory/why.js')).whyCommand(a),
-  },
-  {
-    path: ['mcp'],
-    summary: 'the shared memory as an MCP server on stdio (tools memory_search, memory_add)',
-    usage: 'Usage: supervise mcp [--root DIR] [--agent NAME]',
-    help: `
-An MCP server over standard input and output with two tools: memory_search {query, limit?}
-returns the best memories as JSON, memory_add {kind, text} keeps one (kind: pattern, mistake,
-preference, learning or decision; a near-duplicate merges). The supervisor registers it for
-each Claude Code agent (--mcp-config with a file in .supervise/mcp/, the tools allowed in the
-worktree's .claude/settings.local.json); the user's own settings are never touched. Another
-MCP client can run it too: command "supervise", args ["mcp"]. The store opens on the first call.
-
-  --root DIR          the repository whose agents.yaml gives memory settings and the project
-                      name (default: the current folder's)
-  --agent NAME        the agent memory_add records as the author (default: SUPERVISE_AGENT)`,
-    options: { root: { type: 'string' }, agent: { type: 'string' } },
-    maxPositionals: 0,
-    run: async (a) => (await import('./mcp.js')).mcpCommand(a),
-  },
-  {
     path: ['hook'],
     summary: "internal: called by an agent CLI's hooks inside a worktree",
     usage: 'Usage: supervise hook session-start|stop|notification|session-end --agent NAME',
@@ -400,6 +363,43 @@ ${MEMORY_HELP}`,
     options: { json: { type: 'boolean' } },
     maxPositionals: 0,
     run: async (a) => (await import('./memory.js')).statsCommand(a),
+  },
+  {
+    path: ['memory', 'why'],
+    summary: 'what the shared memory gave an agent at its last start, and why',
+    usage: 'Usage: supervise memory why AGENT [--json] [-c FILE]',
+    help: `
+Prints what the agent was given from the shared memory when it last started: the query (its
+task and its handoff's open items: In Progress, Next Steps, Blockers), each memory put into its
+brief with its kind, where it came from and its scores (fused, vector, words), the tokens they
+took against memory.inject.budget, and the memories found but left out with the reason (over
+budget, unrelated). Read from .supervise/memory/why/AGENT.json, written at each start; when the
+store was slow or down it says the agent started without memories, and why.
+
+  --json              print the record as JSON
+${CONFIG_HELP}`,
+    options: { json: { type: 'boolean' } },
+    maxPositionals: 1,
+    run: async (a) => (await import('../memory/why.js')).whyCommand(a),
+  },
+  {
+    path: ['mcp'],
+    summary: 'the shared memory as an MCP server on stdio (tools memory_search, memory_add)',
+    usage: 'Usage: supervise mcp [--root DIR] [--agent NAME]',
+    help: `
+An MCP server over standard input and output with two tools: memory_search {query, limit?}
+returns the best memories as JSON, memory_add {kind, text} keeps one (kind: pattern, mistake,
+preference, learning or decision; a near-duplicate merges). The supervisor registers it for
+each Claude Code agent (--mcp-config with a file in .supervise/mcp/, the tools allowed in the
+worktree's .claude/settings.local.json); the user's own settings are never touched. Another
+MCP client can run it too: command "supervise", args ["mcp"]. The store opens on the first call.
+
+  --root DIR          the repository whose agents.yaml gives memory settings and the project
+                      name (default: the current folder's)
+  --agent NAME        the agent memory_add records as the author (default: SUPERVISE_AGENT)`,
+    options: { root: { type: 'string' }, agent: { type: 'string' } },
+    maxPositionals: 0,
+    run: async (a) => (await import('./mcp.js')).mcpCommand(a),
   },
   {
     path: ['memory', 'serve'],

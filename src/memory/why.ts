@@ -94,7 +94,7 @@ export async function whyCommand({ values, positionals, io }: CommandArgs): Prom
   const loaded = await loadConfig(await configFile(io.cwd, values.config as string | undefined));
   const names = loaded.config.agents.map((a) => a.name);
   if (!names.includes(agent)) {
-    throw new SuperviseError('UsageError', `no agent named "${agent}" in ${loaded.file}.`, { file: loaded.file }, `Agents: ${names.join(', ')}.`);
+    throw new SuperviseError('UsageError', `no agent named "${agent}".`, { file: loaded.file }, `Agents: ${names.join(', ')}.`);
   }
   const record = await readWhy(loaded.root, agent);
   if (!record) {
