@@ -136,6 +136,24 @@ ${agent('beta', '    chain: [build, review, commit]\n', ', --fake-review, never'
   });
 });
 
+describe('a chain that cannot go on', () => {
+  it('stops at a review without a verdict and at a deploy that fails, whose exit code reaches the handoff', async () => {
+    const t = team(`version: 1
+project: Chains
+agents:
+${agent('quiet', '    chain: [build, review, commit]\n', ', --fake-review, none')}
+${agent('shipper', '    chain: [build, commit, deploy]\n    deploy: { command: [node, -e, "process.exit(3)"] }\n')}`);
+    const { code, lines } = await run(t);
+    expect(code).toBe(1);
+    const said = messages(lines);
+    expect(said.find((m) => m.startsWith('quiet: chain stopped at review'))).toContain('review wrote no verdict');
+    expect(said.find((m) => m.startsWith('shipper: chain stopped at deploy'))).toContain('deploy ended with exit 3');
+    expect(steps(lines, 'quiet')).toEqual(['build@1', 'review@1']);
+    expect(readFileSync(join(t.repo.dir, '.supervise', 'worktrees', 'shipper', 'HANDOFF.md'), 'utf8')).toContain('- Deploy: exit 3');
+    expect(teamHandoff(t)).toContain('Deploy: exit 3');
+  });
+});
+
 describe('a chain started again', () => {
   it('goes on at the step and round it had reached', async () => {
     const t = team(`version: 1
