@@ -146,6 +146,24 @@ describe.each(engines)('memory on %s', (engine) => {
     expect(used!.timesUsed).toBeGreaterThanOrEqual(1);
   }, 240_000);
 
+  it('loses nothing when eight agents are captured at once: every history file is a source of a memory', async () => {
+    const env = await place(engine);
+    const project = `Eight-${rand()}`;
+    const names = Array.from({ length: 8 }, (_, i) => `m${i + 1}`);
+    const agents = names.map((n) => `  - name: ${n}\n    task: Part ${n} of the parser\n    preset: custom\n    command: [FAKE, --fake-work, "50"]\n`).join('');
+    const t = team(`version: 1\nproject: ${project}\nagents:\n${agents}`, env);
+    teams.push(t);
+    const ran = await runToEnd(t);
+    expect(ran.code, ran.stderr + JSON.stringify(ran.lines)).toBe(0);
+    expect(ran.lines.filter((l) => typeof l.message === 'string' && l.message.startsWith('memory:'))).toEqual([]);
+    const kept = await withMemory(env, (m) => m.list({ project, limit: 100 }));
+    for (const kind of ['mistake', 'decision'] as const) {
+      // The eight say the same in other words than their name: merged, with every source kept.
+      const sources = kept.filter((k) => k.kind === kind).flatMap((k) => k.sources);
+      for (const n of names) expect(sources.filter((src) => src.endsWith(`-${n}.md`)), `${kind} from ${n} in ${JSON.stringify(kept)}`).toHaveLength(1);
+    }
+  }, 240_000);
+
   it('picks up a wave summary written into the history folder', async () => {
     const env = await place(engine);
     const root = tempDir('supervise-wave-');
