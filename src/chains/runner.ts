@@ -229,7 +229,8 @@ export class ChainRunner {
       const text = await this.handoffText(state);
       const message = commitMessage(state.task, parseHandoff(text), state.name);
       const result = await commitWorktree(this.git, state.worktree, ownFiles(handoffFile), message);
-      await this.writeLine(state, 'Commit', result.hash ?? 'none (nothing to commit)');
+      // Twelve hex digits name it unambiguously in any repository of a sane size, for a third of the tokens.
+      await this.writeLine(state, 'Commit', result.hash?.slice(0, 12) ?? 'none (nothing to commit)');
       this.host.note(result.hash ? `${state.name}: committed ${result.hash.slice(0, 7)} (${result.files.length} file${result.files.length === 1 ? '' : 's'})` : `${state.name}: nothing to commit`);
       return { ok: true };
     } catch (err) {

@@ -98,7 +98,7 @@ ${agent('beta', '    chain: [spec, build, review, commit, deploy]\n', ', --fake-
     expect(files).toEqual(['work-beta.txt']);
     const hash = t.repo.git('rev-parse', 'agent/beta').trim();
     const shared = teamHandoff(t);
-    expect(shared).toContain(`Commit: ${hash}`);
+    expect(shared).toContain(`Commit: ${hash.slice(0, 12)}`);
     expect(shared).toContain('Deploy: exit 0');
     expect(messages(lines)).toContain(`beta: committed ${hash.slice(0, 7)} (1 file)`);
     // Deploy ran in the worktree as the step's session: its output is in the agent's log.
