@@ -17,16 +17,8 @@ import { writeFileAtomic } from '../fsutil.js';
 import type { Disposable } from '../session/events.js';
 import type { MemoryClient, MemoryKind, NewMemory } from './index.js';
 
-/** Where a memory came from: stored beside its text. */
-export interface MemoryMeta {
-  project?: string;
-  repository?: string;
-  agent?: string;
-  branch?: string;
-  commit?: string;
-  /** The history file the text was read from. */
-  source?: string;
-}
+/** Where a memory came from, stored beside its text (source: the history file it was read from). */
+export type MemoryMeta = Omit<NewMemory, 'kind' | 'text'>;
 
 const HANDOFF_KINDS: Record<string, MemoryKind> = { blockers: 'mistake', 'key decisions': 'decision' };
 const WAVE_KINDS: Record<string, MemoryKind> = { discovered: 'learning', 'mistakes to avoid': 'mistake', 'pattern to follow': 'pattern' };
