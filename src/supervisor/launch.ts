@@ -5,7 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { briefFilePath } from '../agents/brief.js';
 import { buildLaunch } from '../agents/presets.js';
+import { writeFileAtomic } from '../fsutil.js';
 import { usesHooks } from '../agents/status.js';
 import { writeHistory } from '../handoff/history.js';
 import { Session } from '../session/session.js';
@@ -76,7 +78,9 @@ export async function openSession(deps: LaunchDeps, run: Run): Promise<Session> 
   if (step?.skill) {
     const shown = step.command ? `Runs: ${JSON.stringify(step.command)}` : `${brief}\n\n## Prompt (${step.skill}, round ${step.round})\n\n${step.prompt ?? run.config.task}`;
     await writeHistory(historyDir(loaded.root), `${run.config.name}-${step.skill}-brief`, `${shown.trimEnd()}\n`);
-  }
+    // A custom agent reads its brief from the file ({brief_file}): there, it ends with the step's prompt.
+    if (!step.command) await writeFileAtomic(briefFilePath(loaded.root, run.config.name), `${shown.trimEnd()}\n`);
+  } else if (step?.context) await writeFileAtomic(briefFilePath(loaded.root, run.config.name), `${brief}\n`);
   const [file, ...args] = step?.command ?? [launch.file, ...launch.args];
   run.typeAfterStart = step?.command ? undefined : launch.typeAfterStart;
   return new Session({ spawner: deps.spawner, file: file!, args, cwd: run.state.worktree, env: launch.env, cols: deps.cols, rows: deps.rows, scrollback: deps.scrollback });

@@ -116,6 +116,9 @@ ${agent('beta', '    chain: [spec, build, review, commit]\n', ', --fake-skip-upd
     expect(messages(lines).some((m) => m.startsWith('beta: chain stopped at build — handoff not updated'))).toBe(true);
     expect(steps(lines, 'beta')).toEqual(['spec@1', 'build@1']);
     expect(history(t, 'beta-review-brief')).toEqual([]);
+    // The brief file a custom agent reads ends with the step's filled prompt.
+    const record = readJson<{ env: Record<string, string> }>(join(t.scratch, 'beta-build.json'));
+    expect(readFileSync(record.env.SUPERVISE_BRIEF_FILE!, 'utf8')).toContain('## Prompt (build, round 1)\n\n# Build: Add a word counter to beta');
     expect(t.repo.git('rev-parse', 'agent/beta').trim()).toBe(base);
     expect(lines.at(-1)).toMatchObject({ done: true, ok: false });
   });
