@@ -2,9 +2,9 @@
  * Memories read at injection (SPEC §7): the agent's task and its handoff's open items (In
  * Progress, Next Steps, Blockers) are the query; the best memories that fit in
  * `memory.inject.budget` tokens become their own section of the agent's brief — never of
- * HANDOFF.md. What was given, and why, is recorded (why.ts). Memory is opened lazily, after the
- * first frame; a store that is slow or down never holds an agent back: it starts without, and a
- * message says so.
+ * HANDOFF.md. What was given, and why, is recorded (why.ts). Memory is opened after the first
+ * frame; a store that is slow or down holds the first agent back at most INJECT_WAIT_MS and the
+ * others not at all: they start without memories, and a message says so.
  *
  * `attachMemory` wires it all where a supervisor is made: capture → memories, injection → brief.
  */
@@ -143,7 +143,8 @@ export interface AttachedMemory {
 
 /**
  * Memory for a supervisor's run: memories written at capture, read at injection. Undefined when
- * `memory.store` is off. Opening is lazy: nothing is read until the first injection or capture.
+ * `memory.store` is off. Call it once the first frame is up: the store starts opening here, in
+ * the background (in its own process for PGlite), and nothing waits for it but injection.
  */
 export function attachMemory(sup: MemorySupervisor, opts: { env: NodeJS.ProcessEnv; message(text: string): void; waitMs?: number }): AttachedMemory | undefined {
   const { config, root } = sup.config;
