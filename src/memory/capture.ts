@@ -4,7 +4,7 @@
  * as learnings, Mistakes to Avoid as mistakes and Pattern to Follow as patterns. Writing never
  * holds up or fails a capture: whatever goes wrong is one warning message.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseHandoff } from '../handoff/parse.js';
@@ -141,6 +141,7 @@ export class CaptureWriter {
     const was = this.captured.get(a.name) ?? false;
     this.captured.set(a.name, a.handoffCaptured);
     if (!a.handoffCaptured || was) return;
+    this.track(this.scanWaves());
     // A handoff the agent did not update is the team's, already written when its authors were captured.
     if (!a.handoffUpdated || !a.historyFile) return;
     const { name, branch, worktree, historyFile } = a;
@@ -174,12 +175,13 @@ export class CaptureWriter {
 
   private watchHistory(): void {
     try {
+      mkdirSync(historyDir(this.opts.root), { recursive: true });
       this.watcher = watch(historyDir(this.opts.root), (_event, name) => {
         if (name && /wave/i.test(String(name))) this.track(this.scanWaves());
       });
       this.watcher.on('error', () => this.watcher?.close());
     } catch {
-      // No history folder yet: wave summaries are picked up by drain().
+      // A folder that cannot be watched: wave summaries are picked up at each capture and by drain().
     }
     this.track(this.scanWaves());
   }

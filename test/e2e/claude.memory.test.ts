@@ -6,11 +6,13 @@
 // installed. Needs `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicStandin, lastUserText, systemText, type MessagesRequest, type Reply } from '../anthropic-standin.js';
 import { CLAUDE_VERSION, ClaudeSandbox, GIT_IDENTITY, claudeBinDir, findClaude, skipReason } from '../helpers/claude.js';
 import { CLI, makeTeam, startHeadless, type Headless, type Team } from '../helpers/headless.js';
+import { openMemory, type MemoryClient } from '../../src/memory/index.js';
 
 const found = await findClaude();
 const skipped = skipReason(found, `Claude Code ${CLAUDE_VERSION} with the memory MCP server`);
@@ -24,8 +26,10 @@ describe.skipIf(skipped !== undefined)(`memory in Claude Code ${CLAUDE_VERSION}$
   let sandbox: ClaudeSandbox | undefined;
   let standin: AnthropicStandin | undefined;
   let run: Headless | undefined;
+  let memory: MemoryClient | undefined;
 
   afterEach(async () => {
+    await memory?.close();
     if (run && run.child.exitCode === null && run.child.signalCode === null) {
       run.child.kill('SIGKILL');
       await run.exited;
@@ -46,12 +50,14 @@ describe.skipIf(skipped !== undefined)(`memory in Claude Code ${CLAUDE_VERSION}$
     };
     standin = await AnthropicStandin.start(script);
     const bin = await claudeBinDir(claudePath, team.scratch);
-    const memoryEnv = { SUPERVISE_MEMORY_DIR: join(sandbox.home, 'memory'), XDG_CACHE_HOME: join(team.scratch, 'cache') };
+    // The store keeps a template of a new database in XDG_CACHE_HOME, shared by the tests.
+    const memoryEnv = { SUPERVISE_MEMORY_DIR: join(sandbox.home, 'memory'), SUPERVISE_MEMORY_URL: '', XDG_CACHE_HOME: join(tmpdir(), 'supervise-test-cache') };
     team.env = { ...team.env, ...sandbox.env(standin.url), ...GIT_IDENTITY, ...memoryEnv, PATH: `${bin}:${team.env.PATH}` };
 
-    // A lesson from another project, kept by hand before the run.
-    const add = spawnSync(process.execPath, [CLI, 'memory', 'add', '--kind', 'mistake', '--project', 'Elsewhere', LESSON], { env: team.env, encoding: 'utf8' });
-    expect(add.status, add.stderr).toBe(0);
+    // A lesson from another project, kept before the run. The store stays open here, as a running
+    // supervisor keeps it, so the agent's start finds it ready however busy the machine is.
+    memory = openMemory({ settings: { store: 'on', embedder: { provider: 'local' }, inject: { budget: 150 } }, env: team.env })!;
+    await memory.add({ kind: 'mistake', text: LESSON, project: 'Elsewhere' });
 
     run = startHeadless(team);
     const r = run;
