@@ -20,6 +20,8 @@ import { origin, writeWhy, type WhyHit, type WhyRecord } from './why.js';
 
 /** How long an agent's start waits for memory before going without it. */
 export const INJECT_WAIT_MS = 5000;
+/** How long an exit waits for memories still being written. */
+const CLOSE_WAIT_MS = 15_000;
 const QUERY_SECTIONS = new Set(['in progress', 'next steps', 'blockers']);
 const QUERY_MAX_CHARS = 1500;
 const SEARCH_LIMIT = 20;
@@ -170,10 +172,11 @@ export function attachMemory(sup: MemorySupervisor, opts: { env: NodeJS.ProcessE
     writer,
     close: () =>
       (closing ??= (async () => {
-        await writer.drain();
+        // A store that stopped answering must not keep the supervisor from exiting.
+        await withTimeout(writer.drain(), CLOSE_WAIT_MS, 'keeping the last memories').catch((err: unknown) => opts.message(`memory: ${(err as Error).message}; given up`));
         writer.dispose();
         provided.dispose();
-        await memory.close().catch(() => undefined);
+        await withTimeout(memory.close(), CLOSE_WAIT_MS, 'closing the memory store').catch(() => undefined);
       })()),
   };
 }
