@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
 import { SuperviseError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
+import { replyToTurnEnd } from '../agents/aiderSettings.js';
 import { assertAgentCommands } from '../agents/resolve.js';
 import { isFinal, nextStatus, type StatusEvent } from '../agents/status.js';
 import { Emitter } from '../session/events.js';
@@ -333,6 +334,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       if (r.handoffNotUpdated) addWarning(run.state, 'handoff not updated');
       else removeWarning(run.state, 'handoff not updated');
       // A refused stop means the agent carries on working.
+      // Aider cannot be refused a turn end: it is given the reason as its next message instead.
+      if (r.blocked) void replyToTurnEnd(run.config.preset, r, run.session);
       if (r.blocked) return this.changed(run);
       this.emit('turn', { agent: r.agent });
     }
