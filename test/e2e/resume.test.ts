@@ -131,8 +131,10 @@ agents:
 
 describe('unattended runs end', () => {
   it('--timeout stops everything gracefully and exits 1 naming what still ran; logs hold the output', async () => {
+    // Memory off: in a two-second run the agent must not spend its start waiting for the store to open.
     const t = team(`version: 1
 project: Resume Test
+memory: { store: "off" }
 agents:
   - name: busy
     task: Refactor the session store
