@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicStandin, lastUserText, systemText, type MessagesRequest, type Reply } from '../anthropic-standin.js';
 import { CLAUDE_VERSION, ClaudeSandbox, GIT_IDENTITY, claudeBinDir, findClaude, skipReason } from '../helpers/claude.js';
-import { CLI, makeTeam, startHeadless, type Headless, type Team } from '../helpers/headless.js';
-import { openMemory, type MemoryClient } from '../../src/memory/index.js';
+import { CLI, makeTeam, startHeadless } from '../helpers/headless.js';
+import { openMemory } from '../../src/memory/index.js';
 
 const found = await findClaude();
 const skipped = skipReason(found, `Claude Code ${CLAUDE_VERSION} with the memory MCP server`);
@@ -22,33 +22,25 @@ const LESSON = 'Webhook signatures must be checked against the raw request body,
 const NEW_LESSON = 'The payments sandbox resets its webhook secret every night';
 
 describe.skipIf(skipped !== undefined)(`memory in Claude Code ${CLAUDE_VERSION}${skipped ? ` (SKIPPED: ${skipped})` : ''}`, () => {
-  let team: Team | undefined;
-  let sandbox: ClaudeSandbox | undefined;
-  let standin: AnthropicStandin | undefined;
-  let run: Headless | undefined;
-  let memory: MemoryClient | undefined;
-
+  // Everything a test sets up is undone, last first, whatever it got to.
+  const undo: (() => unknown)[] = [];
   afterEach(async () => {
-    await memory?.close();
-    if (run && run.child.exitCode === null && run.child.signalCode === null) {
-      run.child.kill('SIGKILL');
-      await run.exited;
-    }
-    await standin?.close();
-    await sandbox?.cleanup();
-    team?.cleanup();
+    for (const u of undo.splice(0).reverse()) await u();
   });
 
   it('gets memories in its system prompt and calls memory_search and memory_add with no prompt', async () => {
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-    team = makeTeam(`version: 1\nproject: Hooks\nhandoff: { enforce: warn }\nagents:\n  - name: payments\n    task: Verify the webhook signatures of the payments provider\n`);
-    sandbox = await ClaudeSandbox.create([team.repo.dir]);
+    const team = makeTeam(`version: 1\nproject: Hooks\nhandoff: { enforce: warn }\nagents:\n  - name: payments\n    task: Verify the webhook signatures of the payments provider\n`);
+    undo.push(() => team.cleanup());
+    const sandbox = await ClaudeSandbox.create([team.repo.dir]);
+    undo.push(() => sandbox.cleanup());
     const script = (_req: MessagesRequest, index: number): Reply => {
       if (index === 0) return { toolUse: { name: 'mcp__supervise-memory__memory_search', input: { query: 'webhook signature raw body', limit: 3 } } };
       if (index === 1) return { toolUse: { name: 'mcp__supervise-memory__memory_add', input: { kind: 'learning', text: NEW_LESSON } } };
       return { text: 'Done.' };
     };
-    standin = await AnthropicStandin.start(script);
+    const standin = await AnthropicStandin.start(script);
+    undo.push(() => standin.close());
     const bin = await claudeBinDir(claudePath, team.scratch);
     // The store keeps a template of a new database in XDG_CACHE_HOME, shared by the tests.
     const memoryEnv = { SUPERVISE_MEMORY_DIR: join(sandbox.home, 'memory'), SUPERVISE_MEMORY_URL: '', XDG_CACHE_HOME: join(tmpdir(), 'supervise-test-cache') };
@@ -56,10 +48,12 @@ describe.skipIf(skipped !== undefined)(`memory in Claude Code ${CLAUDE_VERSION}$
 
     // A lesson from another project, kept before the run. The store stays open here, as a running
     // supervisor keeps it, so the agent's start finds it ready however busy the machine is.
-    memory = openMemory({ settings: { store: 'on', embedder: { provider: 'local' }, inject: { budget: 150 } }, env: team.env })!;
+    const memory = openMemory({ settings: { store: 'on', embedder: { provider: 'local' }, inject: { budget: 150 } }, env: team.env })!;
+    undo.push(() => memory.close());
     await memory.add({ kind: 'mistake', text: LESSON, project: 'Elsewhere' });
 
-    run = startHeadless(team);
+    const run = startHeadless(team);
+    undo.push(() => run.child.exitCode === null && run.child.signalCode === null && (run.child.kill('SIGKILL'), run.exited));
     const r = run;
     const failure = (): string => `supervise stderr:\n${r.stderr}\nstdout:\n${r.stdout}`;
     await standin.waitForMain(3, 60_000).catch((err: Error) => {
