@@ -13,8 +13,15 @@ export class RemoteMemory {
   private gone = false;
 
   private constructor(private readonly socket: Socket) {
-    createInterface({ input: socket }).on('line', (line) => {
-      const reply = JSON.parse(line) as { id: number; result?: unknown; error?: { kind: ErrorKind; message: string; hint?: string } };
+    // readline passes the socket's errors on: a reset owner is a closed connection, not a crash.
+    const lines = createInterface({ input: socket }).on('error', () => {});
+    lines.on('line', (line) => {
+      let reply: { id: number; result?: unknown; error?: { kind: ErrorKind; message: string; hint?: string } };
+      try {
+        reply = JSON.parse(line);
+      } catch {
+        return;
+      }
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);

@@ -154,7 +154,7 @@ export class OwnerServer {
       this.sockets.delete(socket);
       if (!this.sockets.size) this.onIdle();
     });
-    createInterface({ input: socket }).on('line', (line) => {
+    createInterface({ input: socket }).on('error', () => {}).on('line', (line) => {
       void this.answer(line, target).then((reply) => {
         if (reply && !socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
       });
