@@ -142,7 +142,10 @@ export async function demoCommand({ values, io }: CommandArgs): Promise<number> 
     const loaded = await loadConfig(join(dir, 'agents.yaml'));
     claimRepository(loaded.root, (text) => io.err(`supervise: ${text}`));
     const { runTui } = await import('../ui/runTui.js');
-    return await runTui(loaded, io);
+    // The demo's memories are thrown away with it: never in the user's store or the team's server.
+    const env: NodeJS.ProcessEnv = { ...io.env, SUPERVISE_MEMORY_DIR: join(dir, '.supervise', 'memory') };
+    delete env.SUPERVISE_MEMORY_URL;
+    return await runTui(loaded, { ...io, env });
   } finally {
     if (keep) io.out(`the demo repository is kept at ${paint(io).bold(dir)}`);
     else await rm(dir, { recursive: true, force: true });
