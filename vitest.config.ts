@@ -9,7 +9,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Real PTYs and real git repos: two cores, so keep parallelism modest.
     maxWorkers: 2,
-    // Every supervisor a test starts keeps memories: in a folder of this run, never the user's.
-    env: { SUPERVISE_MEMORY_DIR: join(tmpdir(), `supervise-test-memory-${process.pid}`) },
+    // A run keeps no memories unless its test turns them on (SUPERVISE_MEMORY: 'on', as the memory
+    // tests do): a store per supervisor would cost every test a second; and any store a test
+    // opens is in a folder of this run, never the user's.
+    env: { SUPERVISE_MEMORY: 'off', SUPERVISE_MEMORY_DIR: join(tmpdir(), `supervise-test-memory-${process.pid}`) },
   },
 });

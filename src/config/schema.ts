@@ -138,7 +138,7 @@ const AgentSchema = z
     args: z.array(z.string()).prefault([]).meta({ description: "Appended to the preset's argv." }),
     command: z.array(z.string().min(1)).min(1).optional().meta({
       description:
-        'argv of a custom agent, never a shell string; {task} and {handoff_file} are replaced. Required for preset custom, rejected for the others.',
+        'argv of a custom agent, never a shell string; {task}, {handoff_file}, {brief_file} and, in a chain, {skill} are replaced. Required for preset custom, rejected for the others.',
     }),
     branch: z.string().min(1).optional().meta({ description: 'The branch of its worktree; default agent/<name>.' }),
     env: z

@@ -145,13 +145,14 @@ export interface AttachedMemory {
 
 /**
  * Memory for a supervisor's run: memories written at capture, read at injection. Undefined when
- * `memory.store` is off. Call it once the first frame is up: the store starts opening here, in
+ * `memory.store` or SUPERVISE_MEMORY is off. Call it once the first frame is up: the store starts opening here, in
  * the background (in its own process for PGlite), and nothing waits for it but injection.
  */
 export function attachMemory(sup: MemorySupervisor, opts: { env: NodeJS.ProcessEnv; message(text: string): void; waitMs?: number }): AttachedMemory | undefined {
   const { config, root } = sup.config;
   const settings = config.memory;
-  if (!settings || settings.store === 'off') return undefined;
+  // SUPERVISE_MEMORY=off: this run neither reads nor writes memories, whatever agents.yaml says.
+  if (!settings || settings.store === 'off' || opts.env.SUPERVISE_MEMORY === 'off') return undefined;
   let client: MemoryClient | undefined;
   try {
     client = openMemory({ settings, env: opts.env });

@@ -43,7 +43,7 @@ describe.skipIf(skipped !== undefined)(`memory in Claude Code ${CLAUDE_VERSION}$
     undo.push(() => standin.close());
     const bin = await claudeBinDir(claudePath, team.scratch);
     // The store keeps a template of a new database in XDG_CACHE_HOME, shared by the tests.
-    const memoryEnv = { SUPERVISE_MEMORY_DIR: join(sandbox.home, 'memory'), SUPERVISE_MEMORY_URL: '', XDG_CACHE_HOME: join(tmpdir(), 'supervise-test-cache') };
+    const memoryEnv = { SUPERVISE_MEMORY: 'on', SUPERVISE_MEMORY_DIR: join(sandbox.home, 'memory'), SUPERVISE_MEMORY_URL: '', XDG_CACHE_HOME: join(tmpdir(), 'supervise-test-cache') };
     team.env = { ...team.env, ...sandbox.env(standin.url), ...GIT_IDENTITY, ...memoryEnv, PATH: `${bin}:${team.env.PATH}` };
 
     // A lesson from another project, kept before the run. The store stays open here, as a running

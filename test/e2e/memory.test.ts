@@ -37,7 +37,7 @@ function tempDir(prefix: string): string {
 async function place(engine: EngineName): Promise<NodeJS.ProcessEnv> {
   const p = await freshPlace(engine);
   cleanups.push(() => p.remove());
-  const keys = ['HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'SUPERVISE_MEMORY_DIR', 'SUPERVISE_MEMORY_URL'];
+  const keys = ['HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'SUPERVISE_MEMORY', 'SUPERVISE_MEMORY_DIR', 'SUPERVISE_MEMORY_URL'];
   return Object.fromEntries(keys.map((k) => [k, p.env[k] ?? '']));
 }
 

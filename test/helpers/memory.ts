@@ -29,7 +29,7 @@ export interface TestPlace {
 /** A fresh, empty store place on `engine`: a temp folder, or a new database on the server. */
 export async function freshPlace(engine: EngineName): Promise<TestPlace> {
   const dir = mkdtempSync(join(tmpdir(), 'supervise-mem-'));
-  const home = { HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: TEST_CACHE, SUPERVISE_MEMORY_DIR: join(dir, 'memory') };
+  const home = { HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: TEST_CACHE, SUPERVISE_MEMORY_DIR: join(dir, 'memory'), SUPERVISE_MEMORY: 'on' };
   if (engine === 'pglite') {
     return {
       env: { ...process.env, ...home, SUPERVISE_MEMORY_URL: '' },
