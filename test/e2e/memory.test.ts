@@ -224,7 +224,7 @@ describe.each(engines)('memory on %s', (engine) => {
 
 describe('memory out of reach', () => {
   it('starts the agent without memories, says so, and records why', async () => {
-    const t = team(`version: 1\nproject: Down\nagents:\n  - name: delta\n    task: Anything at all\n    preset: custom\n    command: [FAKE, --fake-work, "50"]\n`, { SUPERVISE_MEMORY_URL: 'postgres://nobody@127.0.0.1:9/none' });
+    const t = team(`version: 1\nproject: Down\nagents:\n  - name: delta\n    task: Anything at all\n    preset: custom\n    command: [FAKE, --fake-work, "50"]\n`, { SUPERVISE_MEMORY: 'on', SUPERVISE_MEMORY_URL: 'postgres://nobody@127.0.0.1:9/none' });
     teams.push(t);
     const ran = await runToEnd(t);
     const messages = ran.lines.map((l) => l.message).filter(Boolean) as string[];
