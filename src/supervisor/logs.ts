@@ -19,6 +19,12 @@ export function logPath(root: string, agent: string): string {
 
 type Mode = 'text' | 'esc' | 'csi' | 'osc' | 'oscEsc' | 'charset';
 
+// The next character that is not printed as it is (C0 controls but tab).
+const CONTROL = /[\x00-\x08\x0a-\x1f]/g;
+// A CSI's final byte; an OSC's (or DCS, APC, PM) end: BEL or ESC.
+const CSI_FINAL = /[@-~]/g;
+const STRING_END = /[\x07\x1b]/g;
+
 /** Turns terminal output into finished plain lines; keeps state across chunks. */
 export class PlainLines {
   private mode: Mode = 'text';
@@ -26,36 +32,69 @@ export class PlainLines {
   private csi = '';
   private cr = false;
 
-  /** Feeds text; returns the lines it completed. */
+  /**
+   * Feeds text; returns the lines it completed. Runs of printable text are appended in one
+   * slice, and escape sequences skipped to their end by a search: agent output is mostly text.
+   */
   feed(text: string): string[] {
     const out: string[] = [];
-    for (const ch of text) {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
       switch (this.mode) {
-        case 'text':
-          this.text(ch, out);
+        case 'text': {
+          CONTROL.lastIndex = i;
+          const j = CONTROL.exec(text)?.index ?? n;
+          if (j > i) {
+            if (this.cr) {
+              this.cr = false;
+              this.line = '';
+            }
+            this.line += text.slice(i, j);
+            i = j;
+            break;
+          }
+          this.control(text.charCodeAt(i++), out);
           break;
-        case 'esc':
+        }
+        case 'esc': {
+          const ch = String.fromCodePoint(text.codePointAt(i)!);
+          i += ch.length;
           if (ch === '[') (this.mode = 'csi'), (this.csi = '');
           else if (ch === ']' || ch === 'P' || ch === '_' || ch === '^') this.mode = 'osc';
           else if ('()*+'.includes(ch)) this.mode = 'charset';
           else this.mode = 'text';
           break;
-        case 'csi':
-          if (ch >= '@' && ch <= '~') {
-            this.mode = 'text';
-            if (ch === 'K' && this.csi.replace(/\?/g, '') === '2') this.line = '';
-          } else this.csi += ch;
+        }
+        case 'csi': {
+          CSI_FINAL.lastIndex = i;
+          const j = CSI_FINAL.exec(text)?.index ?? n;
+          this.csi += text.slice(i, j);
+          if (j === n) return out;
+          this.mode = 'text';
+          if (text[j] === 'K' && this.csi.replace(/\?/g, '') === '2') this.line = '';
+          i = j + 1;
           break;
-        case 'osc':
-          if (ch === '\x07') this.mode = 'text';
-          else if (ch === '\x1b') this.mode = 'oscEsc';
+        }
+        case 'osc': {
+          STRING_END.lastIndex = i;
+          const j = STRING_END.exec(text)?.index ?? n;
+          if (j === n) return out;
+          this.mode = text[j] === '\x07' ? 'text' : 'oscEsc';
+          i = j + 1;
           break;
-        case 'oscEsc':
+        }
+        case 'oscEsc': {
+          const ch = String.fromCodePoint(text.codePointAt(i)!);
+          i += ch.length;
           this.mode = ch === '\\' ? 'text' : 'osc';
           break;
-        case 'charset':
+        }
+        case 'charset': {
+          i += String.fromCodePoint(text.codePointAt(i)!).length;
           this.mode = 'text';
           break;
+        }
       }
     }
     return out;
@@ -68,14 +107,14 @@ export class PlainLines {
     return line ? line : undefined;
   }
 
-  private text(ch: string, out: string[]): void {
-    if (ch === '\n') {
+  private control(c: number, out: string[]): void {
+    if (c === 0x0a) {
       out.push(this.line.trimEnd());
       this.line = '';
       this.cr = false;
       return;
     }
-    if (ch === '\r') {
+    if (c === 0x0d) {
       this.cr = true;
       return;
     }
@@ -83,9 +122,8 @@ export class PlainLines {
       this.cr = false;
       this.line = '';
     }
-    if (ch === '\x1b') this.mode = 'esc';
-    else if (ch === '\b') this.line = this.line.slice(0, -1);
-    else if (ch === '\t' || ch >= ' ') this.line += ch;
+    if (c === 0x1b) this.mode = 'esc';
+    else if (c === 0x08) this.line = this.line.slice(0, -1);
   }
 }
 
