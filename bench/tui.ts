@@ -16,7 +16,9 @@
  * another build (to compare two versions); SUPERVISE_NODE_FLAGS passes flags to its node
  * (--cpu-prof, --perf-basic-prof).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { contentOf, computeLayout } from '../src/ui/layout.js';
 import { CLI, cpuPercent, cpuPercents, FAKE_AGENT, makeRepo, PtyScreen, rssMiB, sleep, sleeps, TmuxRun } from './tuiKit.js';
 
@@ -56,9 +58,12 @@ function terminalFor(cols: number, rows: number): { cols: number; rows: number }
   throw new Error(`no terminal size gives a ${cols}×${rows} pane`);
 }
 
+// The supervisors keep memories as a user's do, in a store of this bench's own.
+const MEMORY_DIR = mkdtempSync(join(tmpdir(), 'supervise-bench-memory-'));
+
 async function withTui<T>(agents: { name: string; args: string[] }[], size: { cols: number; rows: number }, fn: (tui: PtyScreen) => Promise<T>): Promise<T> {
   const repo = makeRepo(agents);
-  const tui = new PtyScreen(process.execPath, [...(process.env.SUPERVISE_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), CLI], { cwd: repo.dir, ...size });
+  const tui = new PtyScreen(process.execPath, [...(process.env.SUPERVISE_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), CLI], { cwd: repo.dir, ...size, env: { SUPERVISE_MEMORY_DIR: MEMORY_DIR } });
   try {
     return await fn(tui);
   } finally {
@@ -236,4 +241,5 @@ for (const [name, part] of [['first frame', firstFrame], ['streaming', streaming
   await part();
 }
 printTable();
+rmSync(MEMORY_DIR, { recursive: true, force: true });
 process.exit(0);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Bundles the CLI into one file: start-up time is a product figure, and an unbundled
-// Ink import alone costs about half a second here. node-pty is native and stays external.
+// Bundles the CLI into dist/cli.js and the chunks it imports on demand: start-up time is a
+// product figure, and an unbundled Ink import alone costs about half a second here. node-pty is
+// native and stays external.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
 const outfile = 'dist/cli.js';
 
@@ -18,9 +19,15 @@ const noDevtools = {
     }));
   },
 };
+// Chunks are named by their content: remove the last build's, or they pile up.
+rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli.ts'],
-  outfile,
+  outdir: 'dist',
+  // Each command's and each feature's code is a chunk loaded when it is first imported: the TUI's
+  // first frame does not pay for parsing memory, MCP or landing code it may never use.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
