@@ -9,7 +9,7 @@
  * `attachMemory` wires it all where a supervisor is made: capture → memories, injection → brief.
  */
 import type { AgentConfig, Encoding, LoadedConfig } from '../config/types.js';
-import { countTokens } from '../handoff/tokens.js';
+import { countTokens, loadEncoder } from '../handoff/tokens.js';
 import { isPlaceholder } from '../handoff/items.js';
 import { parseHandoff } from '../handoff/parse.js';
 import { sectionKey } from '../handoff/syntax.js';
@@ -121,6 +121,7 @@ export async function memoryForBrief(input: { root: string; agent: AgentConfig; 
       search.then(() => (p.late = false), () => (p.late = false));
       throw err;
     });
+    await loadEncoder(p.encoding);
     Object.assign(record, selectMemories(hits, p.budget, p.encoding));
   } catch (err) {
     record.error = (err as Error).message;

@@ -9,6 +9,7 @@ import { SuperviseError } from '../errors.js';
 import { historyFileName, writeHistory } from '../handoff/history.js';
 import type { AgentHandoff, Bystander, Conflict, ValidationReport } from '../handoff/types.js';
 import { validateHandoff } from '../handoff/validate.js';
+import { loadEncoder } from '../handoff/tokens.js';
 import { readWorktreeFile } from './readHandoff.js';
 import { hashText, readMergedCopy, writeMergedCopy } from './records.js';
 import { historyDir, mergeIntoTeam, type TeamContext } from './team.js';
@@ -46,6 +47,8 @@ export interface Capture {
 }
 
 export async function captureHandoff(team: TeamContext, input: CaptureInput): Promise<Capture> {
+  // Counting needs the tokenizer's worker: wait for it here, not blocked inside a count.
+  await loadEncoder(team.limits.encoding);
   // Only a regular file inside the worktree within the size limit; anything else counts as missing.
   const read = await readWorktreeFile(input.worktree, input.handoffFile, { keepOversizedAt: join(historyDir(team.root), historyFileName(`${input.agent}-refused-handoff`)) });
   const text = read.text;

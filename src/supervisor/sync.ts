@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil.js';
 import { parseHandoff } from '../handoff/parse.js';
+import { loadEncoder } from '../handoff/tokens.js';
 import type { AgentHandoff, Conflict } from '../handoff/types.js';
 import { readWorktreeFile } from './readHandoff.js';
 import { hashText, readMergedCopy, writeMergedCopy } from './records.js';
@@ -73,6 +74,8 @@ export async function readAgentHandoffs(root: string, agents: SyncAgent[]): Prom
 }
 
 export async function syncTeam(team: TeamContext, agents: SyncAgent[], opts: { writeWorktrees: boolean }): Promise<SyncResult> {
+  // Counting needs the tokenizer's worker: wait for it here, not blocked inside a count.
+  await loadEncoder(team.limits.encoding);
   // The Blockers then warn of what the radar sees now, not at the last status change.
   await team.radar?.refresh();
   const reads = await readAgentHandoffs(team.root, agents);

@@ -1,6 +1,7 @@
 /** The handoff view (the TUI's `h`): the team handoff as a sync would make it, and each agent's own. */
 import type { Conflict, ValidationReport } from '../handoff/types.js';
 import { validateHandoff } from '../handoff/validate.js';
+import { loadEncoder } from '../handoff/tokens.js';
 import { readAgentHandoffs, type SyncAgent } from './sync.js';
 import { previewMerge, type TeamContext } from './team.js';
 
@@ -12,6 +13,8 @@ export interface HandoffView {
 
 /** Reads every worktree and merges in memory; writes nothing. */
 export async function buildHandoffView(team: TeamContext, agents: SyncAgent[]): Promise<HandoffView> {
+  // Counting needs the tokenizer's worker: wait for it here, not blocked inside a count.
+  await loadEncoder(team.limits.encoding);
   await team.radar?.refresh();
   const reads = await readAgentHandoffs(team.root, agents);
   const merged = await previewMerge(team, reads.map((r) => r.input));
