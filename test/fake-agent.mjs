@@ -466,7 +466,7 @@ function estimateTokens(text) {
 
 // ─── HANDOFF.md ─────────────────────────────────────────────────────────────────────────────
 
-const COMPLETED_CHARS = 420; // keeps Completed inside a 100-token section budget
+const COMPLETED_CHARS = 360; // keeps Completed inside a 100-token section budget, attributions and all
 
 function clip(text, n) {
   const one = String(text).replace(/\s+/g, ' ').trim();

@@ -62,4 +62,11 @@ describe('the commit step', () => {
     expect(twice).not.toContain('Commit: abc');
     expect(setStateLine('', 'Deploy', 'exit 0')).toContain('## Current State\n- Deploy: exit 0');
   });
+
+  it('drops the lines a step made stale', () => {
+    const reviewed = setStateLine(setStateLine(HANDOFF, 'Step', 'review (round 2)'), 'Verdict', 'pass');
+    const committed = setStateLine(reviewed, 'Commit', 'abc', ['Step', 'Verdict']);
+    expect(committed).toContain('## Current State\n- Status: reviewed\n- Commit: abc\n');
+    expect(committed).not.toMatch(/Step:|Verdict:/);
+  });
 });

@@ -66,13 +66,16 @@ export async function commitWorktree(git: GitRunner, worktree: string, own: Read
   }
 }
 
-/** The handoff with `- <key>: <value>` in Current State, replacing an earlier line of that key. */
-export function setStateLine(text: string, key: string, value: string): string {
+/**
+ * The handoff with `- <key>: <value>` in Current State, replacing an earlier line of that key
+ * and dropping the lines of the keys in `drop` (what the step has made stale).
+ */
+export function setStateLine(text: string, key: string, value: string, drop: string[] = []): string {
   const handoff = parseHandoff(text);
   const item: HandoffItem = { text: `${key}: ${value}`, marker: 'bullet' };
-  const prefix = new RegExp(`^${key}\\s*:`, 'i');
+  const stale = new RegExp(`^(?:${[key, ...drop].join('|')})\\s*:`, 'i');
   const section = handoff.sections.find((s) => s.known && s.name === 'Current State');
-  if (section) section.items = [...section.items.filter((i) => !prefix.test(i.text)), item];
+  if (section) section.items = [...section.items.filter((i) => !stale.test(i.text)), item];
   else handoff.sections.unshift({ name: 'Current State', known: true, items: [item], text: [], line: 0 });
   return renderHandoff(handoff);
 }

@@ -229,8 +229,10 @@ export class ChainRunner {
       const text = await this.handoffText(state);
       const message = commitMessage(state.task, parseHandoff(text), state.name);
       const result = await commitWorktree(this.git, state.worktree, ownFiles(handoffFile), message);
-      // Twelve hex digits name it unambiguously in any repository of a sane size, for a third of the tokens.
-      await this.writeLine(state, 'Commit', result.hash?.slice(0, 12) ?? 'none (nothing to commit)');
+      // Twelve hex digits name it unambiguously in any repository of a sane size, for a third of the
+      // tokens. The step and the verdict are history once the work is committed: Current State's
+      // budget is better spent on the hash.
+      await this.writeLine(state, 'Commit', result.hash?.slice(0, 12) ?? 'none (nothing to commit)', ['Step', 'Verdict']);
       this.host.note(result.hash ? `${state.name}: committed ${result.hash.slice(0, 7)} (${result.files.length} file${result.files.length === 1 ? '' : 's'})` : `${state.name}: nothing to commit`);
       return { ok: true };
     } catch (err) {
@@ -239,9 +241,9 @@ export class ChainRunner {
   }
 
   /** Writes `- key: value` into the agent's handoff and merges it into the team's. */
-  private async writeLine(state: AgentState, key: string, value: string): Promise<void> {
+  private async writeLine(state: AgentState, key: string, value: string, drop: string[] = []): Promise<void> {
     const path = join(state.worktree, this.host.config.config.handoff.file);
-    await writeFileAtomic(path, setStateLine(await this.handoffText(state), key, value));
+    await writeFileAtomic(path, setStateLine(await this.handoffText(state), key, value, drop));
     await this.host.recapture(state.name, key.toLowerCase());
   }
 
