@@ -31,8 +31,12 @@ export interface CaptureInput {
   status: string;
   /** Files changed since base (from git), supervisor files already left out. */
   files: string[];
-  /** The other agents as they are now: their status line and changed files (for shared-file flags). */
-  others: Bystander[];
+  /**
+   * The other agents: their status line and changed files (for shared-file flags). A function is
+   * asked at the moment the team handoff is written, so that captures finishing in any order
+   * never write an older view of the others over a newer one.
+   */
+  others: Bystander[] | (() => Bystander[]);
 }
 
 export interface Capture {

@@ -101,7 +101,7 @@ export async function captureRun(deps: LaunchDeps, run: Run, others: Run[], hist
       updatedBeforeSync: run.updatedBeforeSync,
       status: statusText(state),
       files: state.diff?.files ?? [],
-      others: others.map((r) => ({ agent: r.config.name, branch: r.config.branch, ...teamLine(r.state), files: r.state.diff?.files ?? [] })),
+      others: () => others.map((r) => ({ agent: r.config.name, branch: r.config.branch, ...teamLine(r.state), files: r.state.diff?.files ?? [] })),
     });
     applyCapture(state, cap);
   } catch (err) {

@@ -74,10 +74,10 @@ export async function previewMerge(ctx: TeamContext, agents: AgentHandoff[], his
  * Merge agents' handoffs into the team handoff and write it (atomic, locked); `label` names the
  * occasion in history. An unchanged team handoff is not written, and nothing goes to history.
  */
-export async function mergeIntoTeam(ctx: TeamContext, agents: AgentHandoff[], label: string, bystanders: Bystander[] = []): Promise<TeamMerge> {
+export async function mergeIntoTeam(ctx: TeamContext, agents: AgentHandoff[], label: string, bystanders: Bystander[] | (() => Bystander[]) = []): Promise<TeamMerge> {
   return withLock(lockPath(ctx.root), async () => {
     const fileName = historyFileName(`${label}-compressed`);
-    const preview = await previewMerge(ctx, agents, fileName, bystanders);
+    const preview = await previewMerge(ctx, agents, fileName, typeof bystanders === 'function' ? bystanders() : bystanders);
     const { text, conflicts, removed, unchanged, result } = preview;
     if (unchanged) return { text, conflicts, removed: 0, unchanged };
     let historyFile: string | undefined;
