@@ -16,12 +16,18 @@ export async function runCommand({ values, io }: CommandArgs): Promise<number> {
   }
   const timeout = parseTimeout(values.timeout as string | undefined, Boolean(values.headless));
   const loaded = await loadConfig(await configFile(io.cwd, values.config as string | undefined));
-  claimRepository(loaded.root, (text) => io.err(`supervise: ${text}`));
+  const lock = claimRepository(loaded.root, (text) => io.err(`supervise: ${text}`));
   const only = selectAgents(loaded.config.agents.map((a) => a.name), values.only as string | undefined);
   const fresh = Boolean(values.fresh);
-  if (values.headless) return runHeadless(loaded, io, { json: Boolean(values.json), timeout, fresh, only });
-  const { runTui } = await import('../ui/runTui.js');
-  return runTui(loaded, io, { fresh, only });
+  try {
+    if (values.headless) return await runHeadless(loaded, io, { json: Boolean(values.json), timeout, fresh, only });
+    const { runTui } = await import('../ui/runTui.js');
+    return await runTui(loaded, io, { fresh, only });
+  } finally {
+    // Everything is stopped and saved: let go now, not at exit, which a hung-up terminal can
+    // abort before exit handlers run (the next start would call this run a crash).
+    lock.release();
+  }
 }
 
 function parseTimeout(raw: string | undefined, headless: boolean): number | undefined {

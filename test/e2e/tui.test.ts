@@ -129,3 +129,35 @@ describe.skipIf(!!tmuxMissing())('supervise in a terminal', () => {
     expect(state.agents.map((a) => `${a.name} ${a.status}`)).toEqual(['alpha stopped', 'beta stopped', 'gamma exited']);
   });
 });
+
+describe.skipIf(!!tmuxMissing())('supervise in a terminal that hangs up', () => {
+  const tmux = new Tmux('supervise-e2e-hup', { cols: 120, rows: 36 });
+  let repo: TempRepo | undefined;
+
+  afterAll(async () => {
+    tmux.kill();
+    if (repo) await supervisorExited(repo.dir);
+    repo?.cleanup();
+  });
+
+  it('stops its agents and lets go of the repository, so the next start is not called a crash', async () => {
+    repo = makeTempRepo();
+    const q = (s: string) => JSON.stringify(s);
+    writeFileSync(join(repo.dir, 'agents.yaml'), `version: 1\nproject: Hang-up\nagents:\n  - name: solo\n    preset: custom\n    task: wait\n    command: [${[process.execPath, FAKE_AGENT, '--fake-interactive'].map(q).join(', ')}]\n`);
+    writeFileSync(join(repo.dir, '.gitignore'), '.supervise/\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'agents');
+    const script = join(repo.dir, '.supervise-run.sh');
+    writeFileSync(script, `exec ${q(process.execPath)} ${q(CLI)}\n`);
+    tmux.start(repo.dir, script);
+    await tmux.until((s) => /1 ○ solo\s+idle/.test(s), 'solo idle');
+    const lock = join(repo.dir, '.supervise', 'supervisor.lock');
+    const { pid } = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number };
+    tmux.kill();
+    await waitFor(() => !existsSync(lock), { timeout: 20_000, message: () => `the lock released (supervisor ${alive(pid) ? 'still running' : 'gone'})` });
+    await waitFor(() => !alive(pid), { timeout: 20_000, message: 'the supervisor to exit' });
+    const state = JSON.parse(readFileSync(join(repo.dir, '.supervise', 'state.json'), 'utf8')) as { cleanShutdown?: boolean; agents: { name: string; status: string }[] };
+    expect(state.agents.map((a) => `${a.name} ${a.status}`)).toEqual(['solo stopped']);
+    expect(state.cleanShutdown).toBe(true);
+  });
+});
