@@ -2,7 +2,6 @@
 import { SuperviseError } from '../errors.js';
 import { configFile } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
-import { runHeadless } from '../supervisor/headless.js';
 import { claimRepository } from '../supervisor/lock.js';
 import { selectAgents } from '../supervisor/resume.js';
 import type { CommandArgs } from './table.js';
@@ -20,7 +19,11 @@ export async function runCommand({ values, io }: CommandArgs): Promise<number> {
   const only = selectAgents(loaded.config.agents.map((a) => a.name), values.only as string | undefined);
   const fresh = Boolean(values.fresh);
   try {
-    if (values.headless) return await runHeadless(loaded, io, { json: Boolean(values.json), timeout, fresh, only });
+    if (values.headless) {
+      const { runHeadless } = await import('../supervisor/headless.js');
+      return await runHeadless(loaded, io, { json: Boolean(values.json), timeout, fresh, only });
+    }
+    // The TUI's first frame goes up before the supervisor's code is even loaded (see runTui.ts).
     const { runTui } = await import('../ui/runTui.js');
     return await runTui(loaded, io, { fresh, only });
   } finally {

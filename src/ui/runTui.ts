@@ -14,10 +14,9 @@ import { render } from 'ink';
 import { paint, type Io } from '../commands/io.js';
 import type { LoadedConfig } from '../config/types.js';
 import { packageRoot } from '../paths.js';
-import { NodePtySpawner } from '../session/pty.js';
 import type { AgentState } from '../supervisor/agentState.js';
-import { Supervisor } from '../supervisor/supervisor.js';
-import { attachMemory, type AttachedMemory } from '../memory/inject.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { AttachedMemory } from '../memory/inject.js';
 import { App } from './components/App.js';
 import { createInkStdout, PaneCompositor } from './compositor/index.js';
 import { TuiController } from './controller.js';
@@ -172,6 +171,12 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
   starting = (async () => {
     // Let the first frame reach the terminal before git and the PTYs get to work.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // The supervisor's code (git, PTYs, xterm, handoffs, memory) loads only now, behind the frame.
+    const [{ Supervisor }, { NodePtySpawner }, { attachMemory }] = await Promise.all([
+      import('../supervisor/supervisor.js'),
+      import('../session/pty.js'),
+      import('../memory/inject.js'),
+    ]);
     const size = agentSizes(store.getState()).values().next().value ?? { cols: 80, rows: 24 };
     sup = await Supervisor.create({
       loaded,
