@@ -25,6 +25,17 @@ function fill(bytes: number, unit: (i: number) => string): string {
   }
 }
 
+/** A word of `length` lowercase letters that differs for every `i` (a fixed pseudo-random sequence). */
+function distinctWord(i: number, length: number): string {
+  let seed = (i * 2654435761) >>> 0;
+  let word = '';
+  for (let k = 0; k < length; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    word += String.fromCharCode(97 + (seed >>> 16) % 26);
+  }
+  return word;
+}
+
 const SHAPES: Record<string, () => string> = {
   // The issue's file: 500 small sections, ~13 KB.
   'sections-500': () => HEAD + Array.from({ length: 500 }, (_, i) => `## Note ${i}\n- small finding number ${i}\n\n`).join(''),
@@ -34,6 +45,8 @@ const SHAPES: Record<string, () => string> = {
   'repeated-items-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Completed\n' : `- [x] finished item number ${i >> 1}\n`)),
   // One regex piece per word, as long as a run may be before it is sliced: the tokenizer's worst.
   'long-words-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Notes\n' : `${'abcdefgh'.repeat(8)} `)),
+  // The same, every word different: nothing to count once and reuse.
+  'distinct-long-words-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Notes\n' : `${distinctWord(i, 64)} `)),
   'emoji-words-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Notes\n' : `${'😀'.repeat(16)} `)),
   'one-section-at-limit': () => fill(MAX_HANDOFF_BYTES, (i) => (i === 0 ? '## Completed\n' : `- [x] finished item number ${i}\n`)),
 };
@@ -68,6 +81,6 @@ for (const [name, make] of Object.entries(SHAPES)) {
   const validate = performance.now() - t1;
   forgetCounts();
   const capture = await captureOnce(text);
-  console.log(`${name.padEnd(24)} ${String(Buffer.byteLength(text)).padStart(6)} B   parse ${parse.toFixed(0).padStart(5)} ms   validate ${validate.toFixed(0).padStart(5)} ms   capture ${capture.toFixed(0).padStart(6)} ms`);
+  console.log(`${name.padEnd(30)} ${String(Buffer.byteLength(text)).padStart(6)} B   parse ${parse.toFixed(0).padStart(5)} ms   validate ${validate.toFixed(0).padStart(5)} ms   capture ${capture.toFixed(0).padStart(6)} ms`);
 }
 

@@ -23,7 +23,7 @@
 import { flagHead } from './conflicts.js';
 import { ELLIPSIS, isConflictItem, normalizeText, parseStatusLine, pointerCount, pointerLine, proseItems, statusLineText } from './items.js';
 import { renderHandoff, renderSection, renderTitle } from './render.js';
-import { countTokens } from './tokens.js';
+import { countEach, countTokens } from './tokens.js';
 import type { CompressResult, Handoff, HandoffItem, HandoffLimits, HandoffSection, RemovedItems } from './types.js';
 
 export interface CompressOptions {
@@ -71,10 +71,13 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
   const oldCount = [pre, ...units].reduce((n, u) => n + u.slots.reduce((m, s) => m + (s.pointer ? (pointerCount(s.item) ?? 0) : 0), 0), 0);
   const moved = (): number => [pre, ...units].reduce((n, u) => n + u.slots.filter((s) => !s.pointer && s.state !== 'kept').length, 0);
 
-  const preambleLines = (): string[] => {
+  // `estimate`: the History line's number as nines of the same width, which count the same: the
+  // estimate then needs no new count each time an item leaves (the file's exact count follows).
+  const preambleLines = (estimate = false): string[] => {
     const n = moved();
     const lines = pre.slots.filter((s) => s.state !== 'gone' && !(s.pointer && n > 0)).map((s) => textOf(s));
-    return n > 0 ? [pointerLine(oldCount + n, ref), ...lines] : lines;
+    const shown = estimate ? Number('9'.repeat(String(oldCount + n).length)) : oldCount + n;
+    return n > 0 ? [pointerLine(shown, ref), ...lines] : lines;
   };
   const build = (): Handoff => {
     // A section outside the template whose every item left says nothing: its heading goes too.
@@ -84,16 +87,20 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
     if (lines.length) out.preamble = lines;
     return out;
   };
-  const measure = (u: Unit): number => {
+  // The text a unit's count is taken of ('' for a section that says nothing and goes).
+  const measured = (u: Unit): string => {
     if (u.index < 0) {
-      const lines = preambleLines().join('\n');
-      return count(lines ? `${renderTitle(h.title)}\n\n${lines}` : renderTitle(h.title));
+      const lines = preambleLines(true).join('\n');
+      return lines ? `${renderTitle(h.title)}\n\n${lines}` : renderTitle(h.title);
     }
-    if (!u.original?.known && u.slots.length > 0 && u.slots.every((x) => x.state === 'gone' || x.pointer)) return 0;
-    return count(renderSection(buildSection(u, moved() > 0)).trimEnd());
+    if (!u.original?.known && u.slots.length > 0 && u.slots.every((x) => x.state === 'gone' || x.pointer)) return '';
+    return renderSection(buildSection(u, moved() > 0)).trimEnd();
   };
+  // Each unit's count, asked of the tokenizer in one go.
+  const measure = (us: Unit[]): number[] => countEach(us.map(measured), encoding);
   const exactTotal = (): number => count(renderHandoff(build()));
-  for (const u of [pre, ...units]) u.tokens = measure(u);
+  const all = [pre, ...units];
+  measure(all).forEach((t, i) => (all[i]!.tokens = t));
   const sep = count('\n\n');
   let estimate = [pre, ...units].reduce((n, u) => n + u.tokens, 0) + units.length * sep;
 
@@ -101,13 +108,16 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
     return { handoff: h, removed: [], before, after: before, withinBudget: true };
   }
   const cap = Math.max(8, Math.floor(budget.section / 3));
+  // Every item's own count in one go, before the steps below ask for them one at a time.
+  const items = all.flatMap((u) => u.slots.filter((s) => !s.pointer));
+  countEach(items.map((s) => s.item.text), encoding).forEach((t, i) => (items[i]!.tokens = t));
   // The blocks a step in `u` can change: its own, the History line, sections with old pointers.
   const refresh = (u: Unit): void => {
-    for (const x of new Set([pre, u, ...units.filter((y) => y.slots.some((s) => s.pointer))])) {
-      const t = measure(x);
-      estimate += t - x.tokens;
-      x.tokens = t;
-    }
+    const xs = [...new Set([pre, u, ...units.filter((y) => y.slots.some((s) => s.pointer))])];
+    measure(xs).forEach((t, i) => {
+      estimate += t - xs[i]!.tokens;
+      xs[i]!.tokens = t;
+    });
   };
   const steps = (u: Unit, n: number): number => {
     let k = 0;
@@ -163,7 +173,7 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
     after = exactTotal();
   }
 
-  for (const u of units) u.tokens = measure(u);
+  measure(units).forEach((t, i) => (units[i]!.tokens = t));
   const removed: RemovedItems[] = [];
   const folded = moved() > 0;
   for (const u of [pre, ...units]) {

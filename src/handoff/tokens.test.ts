@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Tiktoken } from 'js-tiktoken/lite';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import { describe, expect, it } from 'vitest';
-import { countTokens, dropEncoders, forgetCounts, isEncoderLoaded, loadEncoder } from './tokens.js';
+import { countEach, countTokens, dropEncoders, forgetCounts, isEncoderLoaded, loadEncoder } from './tokens.js';
 
 const direct = new Tiktoken(createRequire(import.meta.url)('js-tiktoken/ranks/cl100k_base') as TiktokenBPE);
 
@@ -52,5 +52,23 @@ describe('countTokens', () => {
     // Slices of 32 bytes: 200 = 25 × 8 whole emoji; a split pair would encode as U+FFFD and count differently.
     const expected = 25 * direct.encode('🚀'.repeat(8)).length;
     expect(countTokens(emoji, 'cl100k_base')).toBe(expected);
+  });
+
+  it('counts many texts at once as it counts each alone, repeated and sliced ones too', () => {
+    const word = 'abcdefgh'.repeat(8);
+    const texts = [
+      '## Note 1\n- small finding number 1',
+      '',
+      '## Note 1\n- small finding number 1',
+      `${word} ${word} ${word}\n`,
+      `## Notes\n${`${word} `.repeat(40)}`,
+      '- Port: 8080\n- Port 8080!\n- 日本語 🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀',
+    ];
+    forgetCounts();
+    const together = countEach(texts, 'cl100k_base');
+    forgetCounts();
+    expect(together).toEqual(texts.map((t) => countTokens(t, 'cl100k_base')));
+    expect(together[0]).toBe(direct.encode(texts[0]!).length);
+    expect(together[1]).toBe(0);
   });
 });

@@ -229,28 +229,53 @@ export function forgetCounts(): void {
  * as the ordinary text they are, never throw. Builds the encoder on first use (see above).
  */
 export function countTokens(text: string, encoding: Encoding): number {
-  if (text === '') return 0;
+  return text === '' ? 0 : countEach([text], encoding)[0]!;
+}
+
+/**
+ * `countTokens` of each of `texts`, asking the worker once for all of them: a caller that counts
+ * many pieces (a handoff's sections) pays one wait for an answer instead of one per piece.
+ */
+export function countEach(texts: string[], encoding: Encoding): number[] {
   let cache = chunkCounts.get(encoding);
   if (!cache) chunkCounts.set(encoding, (cache = new Map()));
-  let total = 0;
-  // Chunks without a cached count, each as the slices the worker counts.
-  const missing: { chunk: string; slices: string[] }[] = [];
-  for (const chunk of text.split(CHUNK)) {
-    const n = cache.get(chunk);
-    if (n !== undefined) total += n;
-    else missing.push({ chunk, slices: LONG_RUN.test(chunk) ? sliceLongRuns(chunk) : [chunk] });
+  const totals = texts.map(() => 0);
+  // Chunks without a cached count, each as the slices the worker counts, and whose total it adds to.
+  const missing: { chunk: string; slices: string[]; of: number }[] = [];
+  texts.forEach((text, of) => {
+    if (text === '') return;
+    for (const chunk of text.split(CHUNK)) {
+      const n = cache.get(chunk);
+      if (n !== undefined) totals[of]! += n;
+      else missing.push({ chunk, slices: LONG_RUN.test(chunk) ? sliceLongRuns(chunk) : [chunk], of });
+    }
+  });
+  if (missing.length === 0) return totals;
+  // Each distinct slice is counted once: a file of one word repeated asks for one count, not
+  // thousands. A slice's count is its text's own, so it is cached like a chunk's.
+  const known = new Map<string, number>();
+  const ask: string[] = [];
+  for (const { slices } of missing) {
+    for (const slice of slices) {
+      if (known.has(slice)) continue;
+      const n = cache.get(slice);
+      known.set(slice, n ?? -1);
+      if (n === undefined) ask.push(slice);
+    }
   }
-  if (missing.length === 0) return total;
-  const answers = countInWorker(missing.flatMap((m) => m.slices), encoding);
-  let i = 0;
-  for (const { chunk, slices } of missing) {
-    let n = 0;
-    for (let k = 0; k < slices.length; k++) n += answers[i++]!;
+  if (ask.length > 0) countInWorker(ask, encoding).forEach((n, i) => known.set(ask[i]!, n));
+  const remember = (text: string, n: number): void => {
     if (cache.size >= MAX_CACHED_CHUNKS) cache.clear();
-    cache.set(chunk, n);
-    total += n;
+    cache.set(text, n);
+  };
+  for (const slice of ask) remember(slice, known.get(slice)!);
+  for (const { chunk, slices, of } of missing) {
+    let n = 0;
+    for (const slice of slices) n += known.get(slice)!;
+    remember(chunk, n);
+    totals[of]! += n;
   }
-  return total;
+  return totals;
 }
 
 /** Cut `text` inside every run over MAX_RUN_BYTES, never inside a code point. */

@@ -18,7 +18,7 @@
 import { normalizeText } from './items.js';
 import { normalizeSource, scanHandoff, type HandoffScan } from './parse.js';
 import { parseItemLine, sectionKey, splitAgentSuffix } from './syntax.js';
-import { countTokens } from './tokens.js';
+import { countEach, countTokens } from './tokens.js';
 import { SECTION_NAMES } from './types.js';
 import type { Encoding } from '../config/types.js';
 import type { Finding, HandoffLimits, SectionReport, ValidationReport } from './types.js';
@@ -52,9 +52,10 @@ export function validateHandoff(text: string, limits: HandoffLimits): Validation
   const order: Seen[] = [];
   const parsedByKey = new Map(scan.handoff.sections.map((s) => [sectionKey(s.name), s]));
 
-  for (const span of scan.spans) {
-    const block = scan.lines.slice(span.start, span.end).join('\n').trimEnd();
-    const tokens = countTokens(block, encoding);
+  // Every section's count in one go: a handoff of a thousand small sections is one wait, not a thousand.
+  const blockTokens = countEach(scan.spans.map((span) => scan.lines.slice(span.start, span.end).join('\n').trimEnd()), encoding);
+  for (const [i, span] of scan.spans.entries()) {
+    const tokens = blockTokens[i]!;
     const key = sectionKey(span.name);
     const s = seen.get(key);
     if (s) {
