@@ -181,17 +181,26 @@ export class Radar {
     });
   }
 
+  /** The import targets of `s`'s changed files, as its snapshot has them. */
   private async targetsOf(s: Seen): Promise<Map<string, ImportTarget[]>> {
-    let cached = this.imports.get(s.snap.commit);
-    if (cached) return cached;
-    cached = new Map();
+    // By snapshot commit, which names the content (uncommitted work can change under one HEAD),
+    // then by file: which files count as changed moves with the base (after a landing, none).
+    let known = this.imports.get(s.snap.commit);
+    if (!known) {
+      known = new Map();
+      this.imports.set(s.snap.commit, known);
+      if (this.imports.size > 64) this.imports.delete(this.imports.keys().next().value as string);
+    }
     const read = worktreeReader(s.agent.worktree);
     const goMods = new Map();
-    for (const file of s.files) if (languageOf(file)) cached.set(file, await importTargets(file, read, goMods));
-    // Uncommitted work can change under the same HEAD; a snapshot commit names its content.
-    this.imports.set(s.snap.commit, cached);
-    if (this.imports.size > 64) this.imports.delete(this.imports.keys().next().value as string);
-    return cached;
+    const targets = new Map<string, ImportTarget[]>();
+    for (const file of s.files) {
+      if (!languageOf(file)) continue;
+      let list = known.get(file);
+      if (!list) known.set(file, (list = await importTargets(file, read, goMods)));
+      targets.set(file, list);
+    }
+    return targets;
   }
 }
 

@@ -125,6 +125,20 @@ describe('conflict radar', () => {
     expect(contracts[2]!.detail).toBe('bravo imports src/api.ts, changed by alpha (from src/client.ts, src/new.ts)');
     expect(report.findings.filter((f) => f.kind !== 'contract')).toEqual([]);
   });
+
+  it('forgets a contract once the importing agent has landed, in the same radar', async () => {
+    const s = setup({ 'src/api.ts': API, 'src/client.ts': "import { total } from './api.js';\n" }, ['alpha', 'carol']);
+    repo = s.repo;
+    write(s.trees.alpha!, { 'src/api.ts': API.replace('id: string', 'id: number') });
+    write(s.trees.carol!, { 'src/client.ts': "import { total } from './api.js';\nexport const t = total;\n" });
+    repo.git('-C', s.trees.carol!, 'commit', '-q', '-am', 'client');
+    const radar = radarOf(repo);
+    const agents = agentsOf(s.trees);
+    expect((await radar.refresh(agents)).findings.map((f) => f.detail)).toEqual(['carol imports src/api.ts, changed by alpha (from src/client.ts)']);
+    // carol's work lands on main: her worktree is as it was, but none of it differs from the base any more
+    repo.git('merge', '-q', '--no-ff', '-m', 'land carol', 'agent/carol');
+    expect((await radar.refresh(agents)).findings).toEqual([]);
+  });
 });
 
 describe('supervise conflicts', () => {
