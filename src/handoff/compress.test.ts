@@ -140,6 +140,32 @@ describe('compressHandoff', () => {
     expect(r.withinBudget).toBe(true);
   });
 
+  it('brings Current State within its budget when every line is a short status line', () => {
+    // Four agents, each line under the cap an item is shortened at, together over the section's budget.
+    const names = ['api', 'docs', 'tests', 'ui'];
+    const lines = names.map((a, i) => `- ${a} · agent/${a} · exited (exit 0)${i % 2 ? ' · ⚠ handoff not updated' : ''} · Status: ${a} part written, not committed`);
+    for (const line of lines) expect(countTokens(line, 'cl100k_base')).toBeLessThanOrEqual(Math.floor(limits.budget.section / 3));
+    const h = parseHandoff(['# HANDOFF - P', '', '## Current State', ...lines].join('\n'));
+    expect(countTokens(lines.join('\n'), 'cl100k_base')).toBeGreaterThan(limits.budget.section);
+    const r = compressHandoff(h, limits, { historyRef: REF });
+    const left = itemsOf(r.handoff, 'Current State').map((i) => i.text);
+    expect(left.map((t) => t.split(' · ').slice(0, 3).join(' · '))).toEqual(names.map((a) => `${a} · agent/${a} · exited (exit 0)`));
+    expect(left.filter((t) => t.includes('⚠ handoff not updated'))).toHaveLength(2);
+    expect(r.withinBudget).toBe(true);
+    expect(validateHandoff(renderHandoff(r.handoff), limits).findings.filter((f) => /over budget/.test(f.message))).toEqual([]);
+  });
+
+  it('keeps the newest landing whole, shortening what it can instead; older landings may leave', () => {
+    const status = ['api', 'docs', 'tests'].map((a, i) => `- ${a} · agent/${a} · idle${i === 1 ? ' · ⚠ handoff not updated' : ''} · Status: wrote the ${a} part, its tests pass, not committed yet`);
+    const landings = ['- Landed: ui (agent/ui) into main as 1a2b3c4', '- Landed: ops (agent/ops) into main as 5d6e7f8'];
+    const h = parseHandoff(['# HANDOFF - P', '', '## Current State', ...status, ...landings].join('\n'));
+    const r = compressHandoff(h, limits, { historyRef: REF });
+    const left = itemsOf(r.handoff, 'Current State').map((i) => i.text);
+    expect(left).toContain('Landed: ops (agent/ops) into main as 5d6e7f8');
+    expect(left).not.toContain('Landed: ui (agent/ui) into main as 1a2b3c4');
+    expect(r.withinBudget).toBe(true);
+  });
+
   it('folds an earlier pointer into the new count and sends it to history too, so history chains', () => {
     const done = Array.from({ length: 40 }, (_, i) => `- [x] Finished task number ${i} of the migration`);
     for (const old of ['History: 12 items moved out or shortened — see .supervise/history/old.md', '- [x] 12 earlier items — see .supervise/history/old.md']) {

@@ -26,6 +26,9 @@ import { renderHandoff, renderSection, renderTitle } from './render.js';
 import { countEach, countTokens } from './tokens.js';
 import type { CompressResult, Handoff, HandoffItem, HandoffLimits, HandoffSection, RemovedItems } from './types.js';
 
+/** A landing recorded in Current State (src/land/record.ts). */
+const LANDED = /^Landed: /;
+
 export interface CompressOptions {
   /** Where the removed items will be kept (a history file), as the handoff should name it. */
   historyRef: string;
@@ -205,6 +208,9 @@ function makeUnit(name: string, index: number, all: HandoffItem[], original?: Ha
     // Status lines and ⚠ flags are the merge's own: it would write a moved one again next time.
     return { item, pointer, movable: !pointer && !status && !isConflictItem(item), keep, state: 'kept' };
   });
+  // The newest landing stays whole: it is how running agents hear that the base moved.
+  const landed = name === 'Current State' ? slots.filter((s) => LANDED.test(s.item.text)).at(-1) : undefined;
+  if (landed) Object.assign(landed, { movable: false, keep: landed.item.text.length });
   const idx = slots.map((_, i) => i).filter((i) => !slots[i]!.pointer);
   const order = idx;
   const unit: Unit = { name, index, slots, order, tokens: 0 };
@@ -307,6 +313,19 @@ function shrinkOne(u: Unit, cap: number, count: Count): boolean {
       deeper.short = shorter;
       deeper.tokens = count(shorter);
     }
+    return true;
+  }
+  // Nothing over the cap and nothing that may leave (agents' status lines): the longest item
+  // that may still be cut loses a few tokens.
+  const longest = u.slots
+    .filter((x) => x.state === 'kept' && !x.pointer && !x.spent && x.item.text.length > x.keep + 1)
+    .map((x) => ({ x, t: (x.tokens ??= count(x.item.text)) }))
+    .sort((a, b) => b.t - a.t)[0];
+  if (longest) {
+    const { x, t } = longest;
+    const short = shorten(x.item.text, t - Math.max(2, Math.floor(t / 8)), x.keep, count, (y) => taken(u, x, y));
+    if (short === x.item.text || taken(u, x, short) || count(short) >= t) x.spent = true;
+    else Object.assign(x, { short, state: 'short', tokens: count(short) });
     return true;
   }
   return false;
