@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,11 @@ describe('readWorktreeFile', () => {
     symlinkSync(join(dir, 'outside'), join(wt, 'docs'));
     expect(await readWorktreeFile(wt, 'docs/HANDOFF.md')).toEqual({ refused: 'docs/HANDOFF.md is in a folder linked from outside the worktree: not read' });
     expect(await readWorktreeFile(wt, '../secret.txt')).toEqual({ refused: '../secret.txt is outside the worktree: not read' });
+  });
+
+  it('refuses a hard link, which may be another name of a file outside the worktree', async () => {
+    linkSync(join(dir, 'secret.txt'), join(wt, 'HANDOFF.md'));
+    expect(await readWorktreeFile(wt, 'HANDOFF.md')).toEqual({ refused: 'HANDOFF.md is a hard link (2 names): not read' });
   });
 
   it('does not block on a FIFO, and refuses a folder', async () => {

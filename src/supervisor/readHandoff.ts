@@ -1,6 +1,6 @@
 /**
  * Reading a file an agent controls (its HANDOFF.md, its Claude settings) without trusting it:
- * only a regular file inside the worktree, never through a symbolic link, never blocking on a
+ * only a regular file inside the worktree, never through a symbolic or hard link, never blocking on a
  * FIFO or device, and never more than a size limit. The agent may have replaced the file with
  * any of those, by mistake or to make the supervisor hang, copy another file into history, or
  * run out of memory.
@@ -53,6 +53,8 @@ export async function readWorktreeFile(worktree: string, file: string, opts: Saf
   try {
     const st = await fh.stat();
     if (!st.isFile()) return { refused: `${file} is not a regular file: not read` };
+    // A hard link is another name of a file that may live outside the worktree.
+    if (st.nlink > 1) return { refused: `${file} is a hard link (${st.nlink} names): not read` };
     if (!(await openedInside(fh, worktree))) return { refused: `${file} is outside the worktree: not read` };
     if (st.size > maxBytes) return { refused: await oversized(fh, file, st.size, maxBytes, opts.keepOversizedAt) };
     // Bounded even if the file grows after the stat: one byte more than allowed tells.
