@@ -50,4 +50,6 @@ describe('selectAgents', () => {
 it('finishedState keeps the last result and forgets the process', () => {
   const s = finishedState(agent('a', { ...clean, pid: 7, worktree: '/old' }), agent('a'));
   expect(s).toMatchObject({ status: 'exited', exitCode: 0, pid: undefined, worktree: '/w/a', detail: 'exit 0, earlier run' });
+  // Start after start, it says so once.
+  expect(finishedState(finishedState(s, agent('a')), agent('a')).detail).toBe('exit 0, earlier run');
 });

@@ -56,6 +56,8 @@ export function selectAgents(known: string[], only: string | undefined): string[
   return names;
 }
 
+const EARLIER = ', earlier run';
+
 /** A finished agent as this run shows it: its last result, nothing running. */
 export function finishedState(previous: AgentState, current: AgentState): AgentState {
   return {
@@ -66,7 +68,7 @@ export function finishedState(previous: AgentState, current: AgentState): AgentS
     branch: current.branch,
     worktree: current.worktree,
     pid: undefined,
-    detail: `${previous.detail ?? 'exit 0'}, earlier run`,
+    detail: previous.detail?.endsWith(EARLIER) ? previous.detail : `${previous.detail ?? 'exit 0'}${EARLIER}`,
     warnings: [...(previous.warnings ?? [])],
   };
 }
