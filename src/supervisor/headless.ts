@@ -52,6 +52,14 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOp
     void sup.shutdown();
   };
   for (const sig of SIGNALS) process.on(sig, onSignal);
+  // The reader of our output went away (`| head`): stop as for a hang-up, and write nothing more.
+  let outputGone = false;
+  const onOutputError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    outputGone = true;
+    onSignal('SIGPIPE');
+  };
+  process.stdout.on('error', onOutputError);
   let timedOut: string[] | undefined;
   const deadline = opts.timeout === undefined ? undefined : setTimeout(() => {
     if (signalled) return;
@@ -66,6 +74,8 @@ export async function runHeadless(loaded: LoadedConfig, io: Io, opts: HeadlessOp
   } finally {
     clearTimeout(deadline);
     for (const sig of SIGNALS) process.off(sig, onSignal);
+    // Once the pipe is gone every later write fails too: keep swallowing those until exit.
+    if (!outputGone) process.stdout.off('error', onOutputError);
     await memory?.close();
   }
   const agents = sup.agents();

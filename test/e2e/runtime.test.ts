@@ -202,6 +202,25 @@ agents:
     const briefs = historyFiles(t);
     expect(briefs.some((f) => f.endsWith('-killed.md'))).toBe(true);
   });
+
+  it('a reader that goes away (| head -1) stops the agents as a hang-up does, with no crash', () => {
+    const t = team(`version: 1
+project: Runtime Test
+handoff: { enforce: off }
+agents:
+  - name: long
+    task: Work a while
+    preset: custom
+    command: [FAKE, --fake-work, "20000"]
+`);
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" --headless --json | head -1; exit \${PIPESTATUS[0]}`], { cwd: t.repo.dir, env: t.env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ agent: 'long', status: 'starting' });
+    const saved = readJson<{ cleanShutdown: boolean; agents: { status: string; handoffCaptured: boolean }[] }>(join(t.repo.dir, '.supervise', 'state.json'));
+    expect(saved.cleanShutdown).toBe(true);
+    expect(saved.agents[0]).toMatchObject({ status: 'stopped', handoffCaptured: true });
+  });
 });
 
 describe('supervise handoff show and merge', () => {
