@@ -1,8 +1,8 @@
 /**
  * The radar kept live beside a running supervisor, as a subscriber to its `status` events: an
- * agent's status or diff changing (the supervisor refreshes diffs on status changes) schedules a
- * refresh, debounced; nothing runs while nothing changes, and every git call is async, so no
- * frame ever waits for it. Results go to each agent's warnings (the sidebar and headless lines
+ * agent's status or diff changing, or a file changing in its worktree (watched from its first
+ * status on, see watch.ts), schedules a refresh, debounced; nothing runs while nothing changes,
+ * and every git call is async, so no frame ever waits for it. Results go to each agent's warnings (the sidebar and headless lines
  * show them) and to the team context, whose merges flag them in Blockers; a sync refreshes first.
  */
 import { GitRepo, GitRunner } from '../git/git.js';
@@ -13,6 +13,7 @@ import { ownFiles } from '../supervisor/ownFiles.js';
 import type { LoadedConfig } from '../config/types.js';
 import { agentNotes, applyNotes, radarConflicts } from './publish.js';
 import { Radar, type RadarReport } from './radar.js';
+import { watchWorktree, type WorktreeWatch } from './watch.js';
 
 /** What the team context holds of the radar: its last conflicts, and a way to bring them up to date. */
 export interface RadarSource {
@@ -20,6 +21,8 @@ export interface RadarSource {
   conflicts?: Conflict[];
   /** Refresh now (after any refresh under way) and publish. */
   refresh(): Promise<void>;
+  /** Stop following the worktrees. */
+  close(): Promise<void>;
 }
 
 /** The part of the Supervisor the radar follows. */
@@ -31,12 +34,18 @@ export interface Watched {
 }
 
 const DEBOUNCE_MS = 300;
+/** Changes that keep coming (a build writing files) still get a refresh this often. */
+const MAX_WAIT_MS = 2000;
 
 export class LiveRadar implements RadarSource {
   conflicts?: Conflict[];
   last?: RadarReport;
   private radar?: Radar;
   private timer?: ReturnType<typeof setTimeout>;
+  /** When the first poke since the last refresh came. */
+  private pokedAt?: number;
+  private readonly git = new GitRunner();
+  private readonly watches = new Map<string, Promise<WorktreeWatch | undefined>>();
   private current?: Promise<void>;
   private next?: Promise<void>;
   private readonly keys = new Map<string, string>();
@@ -53,8 +62,11 @@ export class LiveRadar implements RadarSource {
     sup.on('status', (state) => this.onStatus(state));
   }
 
-  /** Schedule a refresh in a moment; pokes in between fold into one. */
+  /** Schedule a refresh in a moment; pokes in between fold into one (at most MAX_WAIT_MS late). */
   poke(): void {
+    const now = Date.now();
+    this.pokedAt ??= now;
+    if (this.timer !== undefined && now - this.pokedAt >= MAX_WAIT_MS) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(false), this.debounceMs);
     this.timer.unref?.();
@@ -63,6 +75,8 @@ export class LiveRadar implements RadarSource {
   /** `full`: read every worktree again (a sync: agents edit while working, with no status change). */
   refresh(full = true): Promise<void> {
     clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pokedAt = undefined;
     if (full) this.dirty = undefined;
     // One refresh at a time; calls made during one share the next, which sees their changes.
     if (this.next) return this.next;
@@ -83,9 +97,8 @@ export class LiveRadar implements RadarSource {
     let report: RadarReport;
     try {
       if (!this.radar) {
-        const git = new GitRunner();
-        const base = await (await GitRepo.open(config.root, git)).resolveBase(config.config.base);
-        this.radar = new Radar({ git, root: config.root, base: base.ref, exclude: ownFiles(config.config.handoff.file) });
+        const base = await (await GitRepo.open(config.root, this.git)).resolveBase(config.config.base);
+        this.radar = new Radar({ git: this.git, root: config.root, base: base.ref, exclude: ownFiles(config.config.handoff.file) });
       }
       const changed = this.dirty;
       this.dirty = new Set();
@@ -109,7 +122,33 @@ export class LiveRadar implements RadarSource {
     if (this.keys.get(s.name) === key) return;
     this.keys.set(s.name, key);
     this.dirty?.add(s.name);
-    if (s.status !== 'starting') this.poke();
+    if (s.status === 'starting') return;
+    this.poke();
+    this.watch(s);
+  }
+
+  /** Watch `s`'s worktree from now on (once it exists), also after the agent has ended: the user may edit there too. */
+  private watch(s: AgentState): void {
+    if (this.watches.has(s.name)) return;
+    const name = s.name;
+    const changed = () => {
+      this.dirty?.add(name);
+      this.poke();
+    };
+    this.watches.set(
+      name,
+      watchWorktree(this.git, s.worktree, changed).catch(() => {
+        this.watches.delete(name); // no worktree yet: the next status change tries again
+        return undefined;
+      }),
+    );
+  }
+
+  /** Stop watching the worktrees (the supervisor is done). */
+  async close(): Promise<void> {
+    for (const w of await Promise.all(this.watches.values())) w?.close();
+    this.watches.clear();
+    clearTimeout(this.timer);
   }
 }
 

@@ -254,6 +254,7 @@ export class Supervisor extends Emitter<SupervisorEvents> {
       await this.stateFile.save(this.agents(), { clean: true });
       await this.channel?.close();
       this.watcher?.close();
+      await this.teamContext.radar?.close();
       for (const run of this.runs.values()) {
         run.log?.flush();
         run.quiet?.disarm();

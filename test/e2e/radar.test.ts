@@ -252,4 +252,38 @@ ${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/api.ts')}${agent('carol', '
     expect(await nudge('alpha')).toContain('Its Blockers warn you: conflicts with bravo: src/api.ts; carol imports src/api.ts, changed by alpha.');
     expect(await nudge('carol')).toContain('carol imports src/api.ts, changed by alpha; carol imports src/api.ts, changed by bravo.');
   }, 90_000);
+
+  it('sees a worktree change while every agent sits idle, with no status change and no sync', async () => {
+    team = makeTeam(`version: 1
+project: Shop
+handoff: { enforce: off }
+agents:
+${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/other.ts')}`);
+    const t = team;
+    write(t.repo.dir, { 'src/api.ts': API, 'src/other.ts': 'export const x = 1;\n' });
+    t.repo.git('add', '-A');
+    t.repo.git('commit', '-q', '-m', 'api');
+    sup = await createSupervisor(t);
+    const s = sup;
+    await s.start();
+    const warnings = (name: string) => s.agents().find((a) => a.name === name)!.warnings;
+    const states = () => JSON.stringify(s.agents().map((a) => [a.name, a.status, a.warnings]));
+    await waitFor(() => s.agents().every((a) => a.status === 'idle'), { timeout: 40_000, message: states });
+    expect(warnings('bravo')).toEqual([]);
+    // someone edits bravo's worktree by hand: what alpha and bravo changed now meets
+    const statuses = s.agents().map((a) => a.status);
+    const bravo = join(t.repo.dir, '.supervise', 'worktrees', 'bravo');
+    write(bravo, { 'src/api.ts': `${API}export const VERSION = 2;\n` });
+    await waitFor(() => warnings('bravo').length > 0, { timeout: 20_000, message: states });
+    expect(warnings('bravo')).toEqual(['✗ conflicts with alpha: src/api.ts']);
+    // undone, and a file in folders made now imports alpha's file instead
+    t.repo.git('-C', bravo, 'checkout', '--', 'src/api.ts');
+    write(bravo, { 'lib/new/use.ts': "import { total } from '../../src/api.js';\n" });
+    await waitFor(() => warnings('bravo')[0]?.startsWith('⚠ bravo imports'), { timeout: 20_000, message: states });
+    expect(warnings('bravo')).toEqual(['⚠ bravo imports src/api.ts, changed by alpha']);
+    // an edit deep in the new folders is seen too
+    write(bravo, { 'lib/new/use.ts': 'export const none = 0;\n' });
+    await waitFor(() => warnings('bravo').length === 0, { timeout: 20_000, message: states });
+    expect(s.agents().map((a) => a.status)).toEqual(statuses);
+  }, 90_000);
 });
