@@ -11,6 +11,7 @@
  * branch would create the same path.
  */
 import { join } from 'node:path';
+import { commitWorktree } from '../chains/commit.js';
 import { SuperviseError } from '../errors.js';
 import { withLock } from '../fsutil.js';
 import { describe, revision } from '../git/run.js';
@@ -188,13 +189,11 @@ async function commitWork(ctx: LandContext, plan: LandPlan): Promise<string> {
   }
   const agent = agentNamed(ctx.loaded, plan.agent);
   const message = workMessage({ agent: plan.agent, branch: plan.branch, task: agent.task, handoff: await agentHandoff(ctx, plan.agent) });
-  try {
-    await ctx.git.run(worktree, ['add', '-A', '--', ':/', ...own.map((f) => `:(top,exclude,literal)${f}`)]);
-    await ctx.git.run(worktree, ['commit', '-q', '-m', message]);
-  } catch (err) {
+  // As a chain's commit step does it: an own file that is ignored there must not be named to git add.
+  const done = await commitWorktree(ctx.git, worktree, new Set(own), message).catch((err: unknown) => {
     throw new SuperviseError('RuntimeError', `cannot commit ${plan.agent}'s work in ${worktree}: ${describe(err)}.`);
-  }
-  return (await ctx.git.run(worktree, ['rev-parse', 'HEAD'])).stdout.trim();
+  });
+  return done.hash ?? (await ctx.git.run(worktree, ['rev-parse', 'HEAD'])).stdout.trim();
 }
 
 async function merge(ctx: LandContext, plan: LandPlan): Promise<string> {

@@ -188,6 +188,15 @@ describe('supervise land', () => {
     expect(readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8')).not.toContain('Tests for backend');
   });
 
+  it('--commit works when the team handoff is not tracked on base (ignored in the worktree)', async () => {
+    const t = await makeTeam(['backend'], { handoffCommitted: false });
+    writeFileSync(join(t.wt('backend'), 'notes.md'), 'uncommitted\n');
+    const ok = t.land('land', 'backend', '--commit');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(t.inWt('backend', 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('notes.md');
+    expect(t.repo.git('ls-files', 'HANDOFF.md').trim()).toBe('');
+  });
+
   it('refuses a branch that carries the team handoff (force-added by the agent)', async () => {
     const t = await makeTeam(['backend'], { handoffCommitted: false });
     t.inWt('backend', 'add', '-f', 'HANDOFF.md');
