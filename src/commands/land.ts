@@ -27,7 +27,7 @@ function landedLine(r: LandResult, io: Io): string {
   return `${c.green('✓')} landed ${p.agent}: ${p.branch} into ${p.base} as ${r.commit?.slice(0, 7)}, ${plural(p.files.length, 'file')} +${p.added} -${p.removed}${work}`;
 }
 
-const SYNC_NOTE = 'A running supervisor does not see this landing until its next sync (s in the TUI); `m` in the TUI lands and syncs in one go.';
+const SYNC_NOTE = 'A supervisor running here sees the base move and syncs its agents within a few seconds.';
 
 export async function landCommand({ values, positionals, io }: CommandArgs): Promise<number> {
   const all = Boolean(values.all);

@@ -13,7 +13,7 @@ import { ownFiles } from '../supervisor/ownFiles.js';
 import type { LoadedConfig } from '../config/types.js';
 import { agentNotes, applyNotes, radarConflicts } from './publish.js';
 import { Radar, type RadarReport } from './radar.js';
-import { watchWorktree, type WorktreeWatch } from './watch.js';
+import { watchBranch, watchWorktree, type WorktreeWatch } from './watch.js';
 
 /** What the team context holds of the radar: its last conflicts, and a way to bring them up to date. */
 export interface RadarSource {
@@ -29,13 +29,18 @@ export interface RadarSource {
 export interface Watched {
   readonly config: LoadedConfig;
   readonly teamContext: { radar?: RadarSource };
+  readonly closing: boolean;
   agents(): AgentState[];
   on(event: 'status', listener: (state: AgentState) => void): Disposable;
+  /** Tell the running agents (the base moved under them). */
+  sync(): Promise<unknown>;
 }
 
 const DEBOUNCE_MS = 300;
 /** Changes that keep coming (a build writing files) still get a refresh this often. */
 const MAX_WAIT_MS = 2000;
+/** A base that moved waits this long for a sync of its own (the TUI's after `m`) before one is run. */
+const TELL_AFTER_MS = 1500;
 
 export class LiveRadar implements RadarSource {
   conflicts?: Conflict[];
@@ -46,6 +51,11 @@ export class LiveRadar implements RadarSource {
   private pokedAt?: number;
   private readonly git = new GitRunner();
   private readonly watches = new Map<string, Promise<WorktreeWatch | undefined>>();
+  private branch?: Promise<WorktreeWatch | undefined>;
+  /** The base commit the agents were last synced with; whether the next refresh is a sync's. */
+  private told?: string;
+  private syncing = false;
+  private tellTimer?: ReturnType<typeof setTimeout>;
   private current?: Promise<void>;
   private next?: Promise<void>;
   private readonly keys = new Map<string, string>();
@@ -77,7 +87,10 @@ export class LiveRadar implements RadarSource {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pokedAt = undefined;
-    if (full) this.dirty = undefined;
+    if (full) {
+      this.dirty = undefined;
+      this.syncing = true;
+    }
     // One refresh at a time; calls made during one share the next, which sees their changes.
     if (this.next) return this.next;
     const next = (this.current ?? Promise.resolve()).then(async () => {
@@ -94,13 +107,17 @@ export class LiveRadar implements RadarSource {
   private async run(): Promise<void> {
     const { config } = this.sup;
     const states = this.sup.agents();
+    const sync = this.syncing;
+    this.syncing = false;
     let report: RadarReport;
+    let changed: Set<string> | undefined;
     try {
       if (!this.radar) {
         const base = await (await GitRepo.open(config.root, this.git)).resolveBase(config.config.base);
         this.radar = new Radar({ git: this.git, root: config.root, base: base.ref, exclude: ownFiles(config.config.handoff.file) });
+        this.branch ??= watchBranch(this.git, config.root, base.ref, () => this.poke()).catch(() => undefined);
       }
-      const changed = this.dirty;
+      changed = this.dirty;
       this.dirty = new Set();
       report = await this.radar.refresh(
         states.map((a) => ({ name: a.name, worktree: a.worktree })),
@@ -111,6 +128,9 @@ export class LiveRadar implements RadarSource {
       return; // the base is gone for a moment (a rebase, a checkout): the next change asks again
     }
     this.last = report;
+    // A sync tells the agents of the base as it is now.
+    if (sync || this.told === undefined) this.told = report.base.commit;
+    else if (report.base.commit !== this.told) this.tellSoon();
     this.conflicts = radarConflicts(report);
     const notes = agentNotes(report);
     for (const s of states) if (applyNotes(s, notes.get(s.name) ?? [])) this.changed(s.name);
@@ -144,11 +164,23 @@ export class LiveRadar implements RadarSource {
     );
   }
 
-  /** Stop watching the worktrees (the supervisor is done). */
+  // The base moved without a sync (`supervise land` from a shell, a pull): sync, unless one comes first.
+  private tellSoon(): void {
+    if (this.tellTimer) return;
+    this.tellTimer = setTimeout(() => {
+      this.tellTimer = undefined;
+      if (this.sup.closing || this.last?.base.commit === this.told) return;
+      void this.sup.sync().catch(() => undefined);
+    }, TELL_AFTER_MS);
+    this.tellTimer.unref?.();
+  }
+
+  /** Stop watching the worktrees and the base (the supervisor is done). */
   async close(): Promise<void> {
-    for (const w of await Promise.all(this.watches.values())) w?.close();
+    for (const w of await Promise.all([...this.watches.values(), this.branch])) w?.close();
     this.watches.clear();
     clearTimeout(this.timer);
+    clearTimeout(this.tellTimer);
   }
 }
 

@@ -86,3 +86,37 @@ export async function watchWorktree(git: GitRunner, worktree: string, changed: (
     },
   };
 }
+
+/**
+ * Calls `changed` when the branch `ref` names moves in the repository at `root` (a landing, a
+ * pull): its loose ref file, or packed-refs, is written. Only those names count, so git's own
+ * lock and index files, and the radar's own git calls, wake nothing.
+ */
+export async function watchBranch(git: GitRunner, root: string, ref: string, changed: () => void): Promise<WorktreeWatch> {
+  const [common, full] = await Promise.all([
+    git.run(root, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((o) => o.stdout.trim()),
+    git.run(root, ['rev-parse', '--symbolic-full-name', ref]).then((o) => o.stdout.trim()),
+  ]);
+  const watchers: FSWatcher[] = [];
+  const on = (folder: string, names: string[]): void => {
+    try {
+      const w = watch(folder, { persistent: false }, (_event, name) => {
+        if (name && names.includes(String(name))) changed();
+      });
+      w.on('error', () => w.close());
+      watchers.push(w);
+    } catch {
+      // a detached base (a commit) or a folder not there: status changes still refresh the radar
+    }
+  };
+  if (full.startsWith('refs/')) on(join(common, posix.dirname(full)), [posix.basename(full)]);
+  on(common, ['packed-refs']);
+  return {
+    close() {
+      for (const w of watchers) w.close();
+    },
+    get folders() {
+      return watchers.length;
+    },
+  };
+}

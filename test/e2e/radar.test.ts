@@ -11,6 +11,7 @@ import { GitRunner } from '../../src/git/run.js';
 import { Radar } from '../../src/radar/radar.js';
 import { ownFiles } from '../../src/supervisor/ownFiles.js';
 import type { Supervisor } from '../../src/supervisor/supervisor.js';
+import { teamHandoff } from '../fixtures/teamHandoff.js';
 import { readNdjson } from '../helpers/fakeAgent.js';
 import { createSupervisor } from '../helpers/supervisor.js';
 import { waitFor } from '../helpers/wait.js';
@@ -251,6 +252,27 @@ ${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/api.ts')}${agent('carol', '
     expect(summary.nudged.sort()).toEqual(['alpha', 'bravo', 'carol']);
     expect(await nudge('alpha')).toContain('Its Blockers warn you: conflicts with bravo: src/api.ts; carol imports src/api.ts, changed by alpha.');
     expect(await nudge('carol')).toContain('carol imports src/api.ts, changed by alpha; carol imports src/api.ts, changed by bravo.');
+  }, 90_000);
+
+  it('tells the running agents when the base moves under them: a land from a shell syncs, with the Landed line', async () => {
+    team = makeTeam(`version: 1
+project: Shop
+handoff: { enforce: off }
+agents:
+${agent('alpha', 'src/a.ts')}${agent('bravo', 'src/b.ts')}`, { handoff: teamHandoff('Shop', 'Split the shop work') });
+    const t = team;
+    sup = await createSupervisor(t);
+    const s = sup;
+    await s.start();
+    const states = () => JSON.stringify(s.agents().map((a) => [a.name, a.status, a.warnings]));
+    await waitFor(() => s.agents().every((a) => a.status === 'idle'), { timeout: 40_000, message: states });
+    const land = spawnSync(process.execPath, [CLI, 'land', 'alpha', '--commit'], { cwd: t.repo.dir, env: t.env, encoding: 'utf8' });
+    expect(land.stderr).toBe('A supervisor running here sees the base move and syncs its agents within a few seconds.\n');
+    expect(land.status).toBe(0);
+    const bravoHandoff = join(t.repo.dir, '.supervise', 'worktrees', 'bravo', 'HANDOFF.md');
+    await waitFor(() => readFileSync(bravoHandoff, 'utf8').includes('Landed: alpha (agent/alpha) into main'), { timeout: 20_000, message: () => readFileSync(bravoHandoff, 'utf8') });
+    const nudged = await waitFor(() => readNdjson<{ type: string; line?: string }>(`${t.record('bravo')}.events`).find((e) => e.type === 'input' && /team handoff was synced/.test(e.line ?? '')), { timeout: 15_000 });
+    expect(nudged).toBeDefined();
   }, 90_000);
 
   it('sees a worktree change while every agent sits idle, with no status change and no sync', async () => {
