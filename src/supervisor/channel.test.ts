@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,20 @@ describe('HookChannel', () => {
     await sendReport(channel.path, { agent: 'backend', event: 'Stop' }, secret);
     await waitFor(() => reports.length === 1);
     expect(refused).toEqual(Array(5).fill('refused a hook report for backend: bad secret'));
+  });
+
+  it('logs every refusal with its time, also those the throttle keeps off the screen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'channel-log-'));
+    const log = join(dir, 'logs', 'refused.log');
+    const channel = await HookChannel.listen(join(dir, 'supervisor.sock'), { onReport: () => {}, onRefused: () => {}, refusedLog: log });
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => channel.close());
+    for (let i = 0; i < 8; i++) await sendReport(channel.path, { agent: 'backend', event: 'Stop' }, 'forged');
+    await sendRaw(channel.path, 'not json\n');
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').split('\n').length > 9);
+    const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(9);
+    expect(lines.slice(0, 8).every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z refused a hook report: no agent of that name takes hook reports$/.test(l))).toBe(true);
+    expect(lines[8]).toMatch(/refused a hook report: not JSON$/);
   });
 
   it('drops a connection that never finishes its report', async () => {

@@ -13,7 +13,7 @@
  * same-user process set on reading other processes' memory. The socket itself is mode 0600.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, lstatSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -120,6 +120,8 @@ export interface ChannelHandlers {
   onRefused(message: string): void;
   /** Drop a connection still sending after this long (default CONNECTION_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** A file that gets every refusal with its time (onRefused's messages are throttled). */
+  refusedLog?: string;
 }
 
 /** Listens for hook reports; call `close()` to stop and remove the socket. */
@@ -135,7 +137,12 @@ export class HookChannel {
     ensurePrivateDir(path);
     rmSync(path, { force: true }); // a socket file left by a supervisor that was killed
     const secrets = new Map<string, string>();
-    const onRefused = throttle(handlers.onRefused);
+    const shown = throttle(handlers.onRefused);
+    const logged = refusalLog(handlers.refusedLog);
+    const onRefused = (message: string): void => {
+      logged(message);
+      shown(message);
+    };
     const server = createServer((sock) => serve(sock, (line) => {
       const checked = checkReport(line, (agent) => secrets.get(agent));
       if (!checked.ok) return onRefused(checked.message);
@@ -210,6 +217,32 @@ function throttle(emit: (message: string) => void): (message: string) => void {
     shown++;
     emit(dropped ? `${message} (and ${dropped} more refused before it)` : message);
     dropped = 0;
+  };
+}
+
+/** A refusal log stops growing at this size (a flood of forged reports cannot fill the disk). */
+const MAX_REFUSAL_LOG_BYTES = 1024 * 1024;
+
+/** Every refusal as a line with its time, appended to `path` up to MAX_REFUSAL_LOG_BYTES. */
+function refusalLog(path: string | undefined): (message: string) => void {
+  if (!path) return () => {};
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    // not there yet
+  }
+  return (message) => {
+    if (size >= MAX_REFUSAL_LOG_BYTES) return;
+    let line = `${new Date().toISOString()} ${message.replace(/\s+/g, ' ')}\n`;
+    if (size + line.length >= MAX_REFUSAL_LOG_BYTES) line = `${new Date().toISOString()} the log is full: later refusals are not written\n`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      appendFileSync(path, line, { mode: 0o600 });
+      size += Buffer.byteLength(line);
+    } catch {
+      size = MAX_REFUSAL_LOG_BYTES; // an unwritable log is not a reason to refuse anything else
+    }
   };
 }
 

@@ -120,7 +120,8 @@ export class Supervisor extends Emitter<SupervisorEvents> {
     const specs = loaded.config.agents.map((a) => ({ name: a.name, branch: a.branch, path: join(loaded.worktreeRoot, a.name) }));
     await this.git.ensureWorktrees(specs, this.baseCommit, ownFiles(loaded.config.handoff.file));
     await mkdir(supervisorDir(loaded.root), { recursive: true });
-    this.channel = await HookChannel.listen(socketPathFor(loaded.root), { onReport: (r) => this.onHook(r), onRefused: (m) => this.emit('message', m) });
+    const refusedLog = join(supervisorDir(loaded.root), 'logs', 'refused-hooks.log');
+    this.channel = await HookChannel.listen(socketPathFor(loaded.root), { onReport: (r) => this.onHook(r), onRefused: (m) => this.emit('message', m), refusedLog });
     const launch = await restoreRuns({ loaded, stateFile: this.stateFile, runs: [...this.runs.values()], team: this.team, fresh: Boolean(this.opts.fresh), message: (m) => this.emit('message', m) });
     for (const run of this.runs.values()) if (!launch.includes(run)) this.changed(run);
     for (const run of launch) if (!this.chains.takes(run.config)) await this.launch(run);
