@@ -15,7 +15,7 @@ import { teamHandoff } from '../fixtures/teamHandoff.js';
 import { readNdjson } from '../helpers/fakeAgent.js';
 import { createSupervisor } from '../helpers/supervisor.js';
 import { waitFor } from '../helpers/wait.js';
-import { CLI, makeTeam, type Team } from '../helpers/headless.js';
+import { CLI, makeTeam, startHeadless, type Team } from '../helpers/headless.js';
 import { makeTempRepo, type TempRepo } from '../helpers/tempRepo.js';
 
 let repo: TempRepo | undefined;
@@ -274,6 +274,28 @@ ${agent('alpha', 'src/a.ts')}${agent('bravo', 'src/b.ts')}`, { handoff: teamHand
     const nudged = await waitFor(() => readNdjson<{ type: string; line?: string }>(`${t.record('bravo')}.events`).find((e) => e.type === 'input' && /team handoff was synced/.test(e.line ?? '')), { timeout: 15_000 });
     expect(nudged).toBeDefined();
   }, 90_000);
+
+  it('headless: agents that edit, work on without a status change and end get their conflict into the team handoff', async () => {
+    team = makeTeam(`version: 1
+project: Shop
+handoff: { enforce: off }
+agents:
+  - name: alpha
+    task: Work on src/api.ts
+    args: [--fake-work, "3000", --fake-edit, src/api.ts]
+  - name: bravo
+    task: Work on src/api.ts too
+    args: [--fake-work, "3000", --fake-edit, src/api.ts]
+`, { handoff: teamHandoff('Shop', 'Split the shop work') });
+    const t = team;
+    write(t.repo.dir, { 'src/api.ts': API });
+    t.repo.git('add', '-A');
+    t.repo.git('commit', '-q', '-m', 'api');
+    const run = startHeadless(t);
+    expect((await run.exited).code).toBe(0);
+    expect(readFileSync(join(t.repo.dir, 'HANDOFF.md'), 'utf8')).toContain('- ⚠ merge conflict: alpha and bravo — src/api.ts');
+    expect(run.lines().some((l) => Array.isArray(l.warnings) && (l.warnings as string[]).includes('✗ conflicts with bravo: src/api.ts'))).toBe(true);
+  }, 60_000);
 
   it('sees a worktree change while every agent sits idle, with no status change and no sync', async () => {
     team = makeTeam(`version: 1
