@@ -207,19 +207,24 @@ describe('the radar beside a running supervisor', () => {
     args: [--fake-record, SCRATCH/${name}.json, --fake-work, "50", --fake-interactive, --fake-edit, ${edit}]
 `;
 
-  it("shows conflicts and contracts on the agents, writes them into every affected agent's synced handoff and the nudge", async () => {
-    team = makeTeam(`version: 1
-project: Shop
-handoff: { enforce: off }
-agents:
-${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/api.ts')}${agent('carol', 'src/client.ts')}`);
-    const t = team;
-    write(t.repo.dir, { 'src/api.ts': API, 'src/client.ts': "import { total } from './api.js';\n" });
-    t.repo.git('add', '-A');
-    t.repo.git('commit', '-q', '-m', 'api');
-    sup = await createSupervisor(t);
-    const s = sup;
+  /** A started supervisor over `agents` (agents.yaml entries), with `files` committed on main first. */
+  async function running(agents: string, files: Record<string, string>, handoff?: string): Promise<{ t: Team; s: Supervisor }> {
+    const t = (team = makeTeam(`version: 1\nproject: Shop\nhandoff: { enforce: off }\nagents:\n${agents}`, handoff ? { handoff } : {}));
+    if (Object.keys(files).length) {
+      write(t.repo.dir, files);
+      t.repo.git('add', '-A');
+      t.repo.git('commit', '-q', '-m', 'project');
+    }
+    const s = (sup = await createSupervisor(t));
     await s.start();
+    return { t, s };
+  }
+
+  it("shows conflicts and contracts on the agents, writes them into every affected agent's synced handoff and the nudge", async () => {
+    const { t, s } = await running(`${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/api.ts')}${agent('carol', 'src/client.ts')}`, {
+      'src/api.ts': API,
+      'src/client.ts': "import { total } from './api.js';\n",
+    });
     const warnings = (name: string) => s.agents().find((a) => a.name === name)!.warnings;
     // alpha and bravo both append to src/api.ts, none of it committed; carol's client imports it
     await waitFor(() => s.agents().every((a) => a.status === 'idle') && warnings('carol').length === 2 && warnings('alpha').length === 2, {
@@ -255,15 +260,7 @@ ${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/api.ts')}${agent('carol', '
   }, 90_000);
 
   it('tells the running agents when the base moves under them: a land from a shell syncs, with the Landed line', async () => {
-    team = makeTeam(`version: 1
-project: Shop
-handoff: { enforce: off }
-agents:
-${agent('alpha', 'src/a.ts')}${agent('bravo', 'src/b.ts')}`, { handoff: teamHandoff('Shop', 'Split the shop work') });
-    const t = team;
-    sup = await createSupervisor(t);
-    const s = sup;
-    await s.start();
+    const { t, s } = await running(`${agent('alpha', 'src/a.ts')}${agent('bravo', 'src/b.ts')}`, {}, teamHandoff('Shop', 'Split the shop work'));
     const states = () => JSON.stringify(s.agents().map((a) => [a.name, a.status, a.warnings]));
     await waitFor(() => s.agents().every((a) => a.status === 'idle'), { timeout: 40_000, message: states });
     const land = spawnSync(process.execPath, [CLI, 'land', 'alpha', '--commit'], { cwd: t.repo.dir, env: t.env, encoding: 'utf8' });
@@ -298,18 +295,7 @@ agents:
   }, 60_000);
 
   it('sees a worktree change while every agent sits idle, with no status change and no sync', async () => {
-    team = makeTeam(`version: 1
-project: Shop
-handoff: { enforce: off }
-agents:
-${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/other.ts')}`);
-    const t = team;
-    write(t.repo.dir, { 'src/api.ts': API, 'src/other.ts': 'export const x = 1;\n' });
-    t.repo.git('add', '-A');
-    t.repo.git('commit', '-q', '-m', 'api');
-    sup = await createSupervisor(t);
-    const s = sup;
-    await s.start();
+    const { t, s } = await running(`${agent('alpha', 'src/api.ts')}${agent('bravo', 'src/other.ts')}`, { 'src/api.ts': API, 'src/other.ts': 'export const x = 1;\n' });
     const warnings = (name: string) => s.agents().find((a) => a.name === name)!.warnings;
     const states = () => JSON.stringify(s.agents().map((a) => [a.name, a.status, a.warnings]));
     await waitFor(() => s.agents().every((a) => a.status === 'idle'), { timeout: 40_000, message: states });
