@@ -37,6 +37,19 @@ describe('buildLaunch', () => {
     expect(resumed.args.at(-1)).toMatch(/re-read/);
   });
 
+  it('codex and gemini: resume their own session when resumed with a known id, start afresh otherwise', () => {
+    const id = '0b6f2c1e-8d3a-4f5b-9c7d-1e2f3a4b5c6d';
+    const codex = agent({ preset: 'codex', args: [] });
+    expect(buildLaunch(codex, { ...ctx, resumed: true, resumeSessionId: id }).args.slice(0, 2)).toEqual(['resume', id]);
+    expect(buildLaunch(codex, { ...ctx, resumed: true, resumeSessionId: id }).env.SUPERVISE_RESUMED).toBe('1');
+    expect(buildLaunch(codex, { ...ctx, resumed: true, resumeSessionId: '--yolo' }).args).not.toContain('resume');
+    expect(buildLaunch(codex, { ...ctx, resumeSessionId: id }).args).not.toContain('resume');
+    const gemini = agent({ preset: 'gemini', args: [] });
+    expect(buildLaunch(gemini, { ...ctx, resumed: true, resumeSessionId: id }).args.slice(0, 2)).toEqual(['--resume', id]);
+    expect(buildLaunch(gemini, { ...ctx, resumed: true, resumeSessionId: '--yolo' }).args).not.toContain('--resume');
+    expect(buildLaunch(gemini, { ...ctx, resumeSessionId: id }).args).not.toContain('--resume');
+  });
+
   it('claude: a session id that is not a UUID is never passed to --resume (it starts afresh)', () => {
     for (const bad of ['--dangerously-skip-permissions', '-x', 'abc', `${'0'.repeat(8)}-0000-0000-0000-000000000000 --x`]) {
       const l = buildLaunch(agent(), { ...ctx, resumeSessionId: bad });
