@@ -71,8 +71,9 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
   const before = count(renderHandoff(h));
   const units = h.sections.map((s, i) => makeUnit(s.name, i, [...proseItems(s), ...s.items], s));
   const pre = makeUnit(PREAMBLE, -1, (h.preamble ?? []).map((text) => ({ text, marker: 'bullet' as const })));
-  const oldCount = [pre, ...units].reduce((n, u) => n + u.slots.reduce((m, s) => m + (s.pointer ? (pointerCount(s.item) ?? 0) : 0), 0), 0);
-  const moved = (): number => [pre, ...units].reduce((n, u) => n + u.slots.filter((s) => !s.pointer && s.state !== 'kept').length, 0);
+  const all = [pre, ...units];
+  const oldCount = all.reduce((n, u) => n + u.slots.reduce((m, s) => m + (s.pointer ? (pointerCount(s.item) ?? 0) : 0), 0), 0);
+  const moved = (): number => all.reduce((n, u) => n + u.slots.filter((s) => !s.pointer && s.state !== 'kept').length, 0);
 
   // `estimate`: the History line's number as nines of the same width, which count the same: the
   // estimate then needs no new count each time an item leaves (the file's exact count follows).
@@ -102,10 +103,9 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
   // Each unit's count, asked of the tokenizer in one go.
   const measure = (us: Unit[]): number[] => countEach(us.map(measured), encoding);
   const exactTotal = (): number => count(renderHandoff(build()));
-  const all = [pre, ...units];
   measure(all).forEach((t, i) => (all[i]!.tokens = t));
   const sep = count('\n\n');
-  let estimate = [pre, ...units].reduce((n, u) => n + u.tokens, 0) + units.length * sep;
+  let estimate = all.reduce((n, u) => n + u.tokens, 0) + units.length * sep;
 
   if (before <= budget.total && units.every((u) => u.tokens <= budget.section)) {
     return { handoff: h, removed: [], before, after: before, withinBudget: true };
@@ -179,7 +179,7 @@ export function compressHandoff(h: Handoff, limits: HandoffLimits, opts: Compres
   measure(units).forEach((t, i) => (units[i]!.tokens = t));
   const removed: RemovedItems[] = [];
   const folded = moved() > 0;
-  for (const u of [pre, ...units]) {
+  for (const u of all) {
     const gone = u.slots.filter((s) => !s.pointer && s.state === 'gone').map((s) => s.item);
     const shortened = u.slots.filter((s) => s.state === 'short').map((s) => s.item);
     const pointers = folded ? u.slots.filter((s) => s.pointer).map((s) => s.item) : [];
@@ -303,32 +303,18 @@ function shrinkOne(u: Unit, cap: number, count: Count): boolean {
     next.state = 'gone';
     return true;
   }
-  // Evenly: the longest shortened item loses a few tokens at a time.
-  const deeper = u.slots.filter((x) => x.state === 'short' && !x.spent).sort((a, b) => (b.tokens ?? 0) - (a.tokens ?? 0))[0];
-  if (deeper) {
-    const t = deeper.tokens ?? count(deeper.short as string);
-    const shorter = shorten(deeper.item.text, t - Math.max(2, Math.floor(t / 8)), deeper.keep, count, (x) => taken(u, deeper, x));
-    if (shorter === deeper.short || taken(u, deeper, shorter) || count(shorter) >= t) deeper.spent = true;
-    else {
-      deeper.short = shorter;
-      deeper.tokens = count(shorter);
-    }
-    return true;
-  }
-  // Nothing over the cap and nothing that may leave (agents' status lines): the longest item
-  // that may still be cut loses a few tokens.
-  const longest = u.slots
-    .filter((x) => x.state === 'kept' && !x.pointer && !x.spent && x.item.text.length > x.keep + 1)
-    .map((x) => ({ x, t: (x.tokens ??= count(x.item.text)) }))
-    .sort((a, b) => b.t - a.t)[0];
-  if (longest) {
-    const { x, t } = longest;
-    const short = shorten(x.item.text, t - Math.max(2, Math.floor(t / 8)), x.keep, count, (y) => taken(u, x, y));
-    if (short === x.item.text || taken(u, x, short) || count(short) >= t) x.spent = true;
-    else Object.assign(x, { short, state: 'short', tokens: count(short) });
-    return true;
-  }
-  return false;
+  // Evenly: the longest shortened item loses a few tokens at a time. When none is shortened and
+  // nothing may leave (agents' status lines), the longest item that may still be cut does.
+  const longest = (xs: Slot[]): Slot | undefined => xs.sort((a, b) => (b.tokens ?? 0) - (a.tokens ?? 0))[0];
+  const cut =
+    longest(u.slots.filter((x) => x.state === 'short' && !x.spent)) ??
+    longest(u.slots.filter((x) => x.state === 'kept' && !x.pointer && !x.spent && x.item.text.length > x.keep + 1).map((x) => ((x.tokens ??= count(x.item.text)), x)));
+  if (!cut) return false;
+  const t = cut.tokens ?? count(textOf(cut));
+  const shorter = shorten(cut.item.text, t - Math.max(2, Math.floor(t / 8)), cut.keep, count, (x) => taken(u, cut, x));
+  if (shorter === textOf(cut) || taken(u, cut, shorter) || count(shorter) >= t) cut.spent = true;
+  else Object.assign(cut, { short: shorter, state: 'short', tokens: count(shorter) });
+  return true;
 }
 
 /** Whether another item of the section already reads `text`: shortening may not make two items one. */

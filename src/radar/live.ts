@@ -2,8 +2,10 @@
  * The radar kept live beside a running supervisor, as a subscriber to its `status` events: an
  * agent's status or diff changing, or a file changing in its worktree (watched from its first
  * status on, see watch.ts), schedules a refresh, debounced; nothing runs while nothing changes,
- * and every git call is async, so no frame ever waits for it. Results go to each agent's warnings (the sidebar and headless lines
- * show them) and to the team context, whose merges flag them in Blockers; a sync refreshes first.
+ * and every git call is async, so no frame ever waits for it. Results go to each agent's
+ * warnings (the sidebar and headless lines show them) and to the team context, whose merges flag
+ * them in Blockers; a sync refreshes first. When the base branch moves without a sync (a land
+ * from a shell), the radar runs one, so the agents hear of it.
  */
 import { GitRepo, GitRunner } from '../git/git.js';
 import type { Conflict } from '../handoff/types.js';
@@ -13,7 +15,7 @@ import { ownFiles } from '../supervisor/ownFiles.js';
 import type { LoadedConfig } from '../config/types.js';
 import { agentNotes, applyNotes, radarConflicts } from './publish.js';
 import { Radar, type RadarReport } from './radar.js';
-import { watchBranch, watchWorktree, type WorktreeWatch } from './watch.js';
+import { watchBranch, watchWorktree, type Watch } from './watch.js';
 
 /** What the team context holds of the radar: its last conflicts, and a way to bring them up to date. */
 export interface RadarSource {
@@ -50,8 +52,8 @@ export class LiveRadar implements RadarSource {
   /** When the first poke since the last refresh came. */
   private pokedAt?: number;
   private readonly git = new GitRunner();
-  private readonly watches = new Map<string, Promise<WorktreeWatch | undefined>>();
-  private branch?: Promise<WorktreeWatch | undefined>;
+  private readonly watches = new Map<string, Promise<Watch | undefined>>();
+  private branch?: Promise<Watch | undefined>;
   /** The base commit the agents were last synced with; whether the next refresh is a sync's. */
   private told?: string;
   private syncing = false;

@@ -14,14 +14,13 @@ import type { GitRunner } from '../git/run.js';
 /** More folders than this in one worktree: the rest go unwatched. */
 const MAX_FOLDERS = 4000;
 
-export interface WorktreeWatch {
+/** A watch set up by this module; `close` ends it. */
+export interface Watch {
   close(): void;
-  /** Folders watched (for tests). */
-  readonly folders: number;
 }
 
 /** Calls `changed` whenever something changes in `worktree`'s folders; resolves once they are watched. */
-export async function watchWorktree(git: GitRunner, worktree: string, changed: () => void): Promise<WorktreeWatch> {
+export async function watchWorktree(git: GitRunner, worktree: string, changed: () => void): Promise<Watch> {
   const watchers = new Map<string, FSWatcher>();
   let closed = false;
   let full = false;
@@ -81,9 +80,6 @@ export async function watchWorktree(git: GitRunner, worktree: string, changed: (
       for (const w of watchers.values()) w.close();
       watchers.clear();
     },
-    get folders() {
-      return watchers.size;
-    },
   };
 }
 
@@ -92,7 +88,7 @@ export async function watchWorktree(git: GitRunner, worktree: string, changed: (
  * pull): its loose ref file, or packed-refs, is written. Only those names count, so git's own
  * lock and index files, and the radar's own git calls, wake nothing.
  */
-export async function watchBranch(git: GitRunner, root: string, ref: string, changed: () => void): Promise<WorktreeWatch> {
+export async function watchBranch(git: GitRunner, root: string, ref: string, changed: () => void): Promise<Watch> {
   const [common, full] = await Promise.all([
     git.run(root, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((o) => o.stdout.trim()),
     git.run(root, ['rev-parse', '--symbolic-full-name', ref]).then((o) => o.stdout.trim()),
@@ -114,9 +110,6 @@ export async function watchBranch(git: GitRunner, root: string, ref: string, cha
   return {
     close() {
       for (const w of watchers) w.close();
-    },
-    get folders() {
-      return watchers.length;
     },
   };
 }

@@ -237,7 +237,7 @@ function refusalLog(path: string | undefined): (message: string) => void {
     let line = `${new Date().toISOString()} ${message.replace(/\s+/g, ' ')}\n`;
     if (size + line.length >= MAX_REFUSAL_LOG_BYTES) line = `${new Date().toISOString()} the log is full: later refusals are not written\n`;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      if (size === 0) mkdirSync(dirname(path), { recursive: true });
       appendFileSync(path, line, { mode: 0o600 });
       size += Buffer.byteLength(line);
     } catch {
