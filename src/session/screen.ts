@@ -33,6 +33,11 @@ export interface ScreenOptions {
    * (OSC 10 / OSC 11 queries), as `rgb:rrrr/gggg/bbbb` or `#rrggbb`. Unanswered when absent.
    */
   themeColors?: { foreground: string; background: string };
+  /**
+   * A line feed also returns the carriage, as a terminal driver makes it do for what a program
+   * writes (default false: an agent's PTY driver has done that already).
+   */
+  convertEol?: boolean;
   /** Parse written data on the terminal's own timer, as when it has no synchronous write (default false). */
   deferParsing?: boolean;
 }
@@ -67,6 +72,7 @@ export class Screen extends Emitter<ScreenEvents> {
       // The line the cursor is on reflows too, as tmux does: an agent's long prompt line would
       // otherwise be cut at the narrower width and never come back when the pane grows.
       reflowCursorLine: true,
+      convertEol: opts.convertEol ?? false,
     });
     const widths = new ModernWidths();
     this.term.unicode.register(widths);

@@ -172,11 +172,14 @@ export async function runTui(loaded: LoadedConfig, io: Io, opts: RunTuiOptions =
     // Let the first frame reach the terminal before git and the PTYs get to work.
     await new Promise<void>((resolve) => setImmediate(resolve));
     // The supervisor's code (git, PTYs, xterm, handoffs, memory) loads only now, behind the frame.
-    const [{ Supervisor }, { NodePtySpawner }, { attachMemory }] = await Promise.all([
+    const [{ Supervisor }, { NodePtySpawner }, { attachMemory }, { Screen }] = await Promise.all([
       import('../supervisor/supervisor.js'),
       import('../session/pty.js'),
       import('../memory/inject.js'),
+      import('../session/screen.js'),
     ]);
+    // The chrome as Ink draws it, so that panes can scroll with the terminal (see ChromeMirror).
+    compositor.mirrorChrome(new Screen({ cols: stdout.columns || 80, rows: stdout.rows || 24, scrollback: 0, convertEol: true }));
     const size = agentSizes(store.getState()).values().next().value ?? { cols: 80, rows: 24 };
     sup = await Supervisor.create({
       loaded,

@@ -31,6 +31,9 @@ function key(line: Line): string {
   return k;
 }
 
+// The terminal row of a drawn row's place (`x,y`).
+const rowOf = (at: string): number => Number(at.slice(at.indexOf(',') + 1));
+
 /**
  * A few rows of the chrome drawn by the compositor instead of Ink (the ticking clocks): each row
  * is written when its text changed, or after Ink repainted the chrome under it.
@@ -50,6 +53,17 @@ export class ChromeRows {
   /** The terminal's content under the rows is unknown: draw them all next time. */
   forget(): void {
     this.drawn.clear();
+  }
+
+  /** Whether a row was drawn on terminal row `y` (the terminal shows it there, not Ink's chrome). */
+  drewOn(y: number): boolean {
+    for (const at of this.drawn.keys()) if (rowOf(at) === y) return true;
+    return false;
+  }
+
+  /** The terminal rows `top` to `bottom` moved: rows drawn on them are drawn again next time. */
+  forgetRows(top: number, bottom: number): void {
+    for (const at of [...this.drawn.keys()]) if (rowOf(at) >= top && rowOf(at) <= bottom) this.drawn.delete(at);
   }
 
   /** Writes the rows that changed; returns whether anything was written. */

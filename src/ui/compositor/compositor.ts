@@ -1,5 +1,7 @@
 import { ChromeRows } from './chrome.js';
 import { FrameWriter } from './writer.js';
+import { ChromeMirror } from './mirror.js';
+import type { MirrorScreen } from './mirror.js';
 import { PaneView } from './pane.js';
 import { RowReader } from './read.js';
 import { RESET_STYLE, RESTORE_CURSOR, SAVE_CURSOR } from './sgr.js';
@@ -27,6 +29,7 @@ export class PaneCompositor {
   private readonly dirty = new Set<string>();
   private readonly chrome = new ChromeRows();
   private chromeDirty = false;
+  private mirror: ChromeMirror | undefined;
   // The next frame: an immediate when it is due, else a timeout.
   private timer: { immediate: ReturnType<typeof setImmediate> } | { timeout: ReturnType<typeof setTimeout> } | undefined;
   private lastFrameAt = -Infinity;
@@ -80,6 +83,19 @@ export class PaneCompositor {
       this.chromeDirty = true;
       this.schedule();
     }
+  }
+
+  /**
+   * From now on everything Ink writes (`noteChrome`) is also replayed into `screen`, a terminal
+   * emulator: once it shows the chrome, panes scroll with the terminal's scroll region.
+   */
+  mirrorChrome(screen: MirrorScreen): void {
+    this.mirror = new ChromeMirror(screen);
+  }
+
+  /** Ink wrote `text` to the terminal. */
+  noteChrome(text: string): void {
+    this.mirror?.note(text, this.out.columns, this.out.rows);
   }
 
   /** The chrome was just repainted (maybe over the panes): every pane is drawn in full next frame. */
@@ -155,6 +171,22 @@ export class PaneCompositor {
     this.timer = undefined;
   }
 
+  // A pane may scroll the terminal, full width, when the chrome beside it can be put back and
+  // no other pane shares its rows.
+  private canScroll(view: PaneView): boolean {
+    if (!this.mirror?.shows(this.cols, this.rows)) return false;
+    const { y, height } = view.clip;
+    return this.views.every((v) => v === view || v.clip.height === 0 || v.clip.y >= y + height || v.clip.y + v.clip.height <= y);
+  }
+
+  // The chrome on the rows `view` just scrolled moved with them: back in place, clocks included.
+  private repairChrome(view: PaneView): void {
+    const s = view.scrolled!;
+    this.mirror!.repair(this.writer, s, view.clip.x, view.clip.x + view.clip.width, (y) => this.chrome.drewOn(y));
+    this.chrome.forgetRows(s.top, s.bottom);
+    this.chromeDirty = true;
+  }
+
   private syncSize(): boolean {
     if (this.out.columns === this.cols && this.out.rows === this.rows) return false;
     this.cols = this.out.columns;
@@ -179,7 +211,9 @@ export class PaneCompositor {
     w.ascii(SAVE_CURSOR);
     let drew = false;
     for (const view of this.views) {
-      if (this.dirty.has(view.spec.id) && view.draw(w)) drew = true;
+      if (!this.dirty.has(view.spec.id)) continue;
+      if (view.draw(w, this.canScroll(view))) drew = true;
+      if (view.scrolled) this.repairChrome(view);
     }
     this.dirty.clear();
     const chrome = this.chromeDirty && this.chrome.draw(w, this.cols, this.rows);

@@ -118,6 +118,15 @@ export class CellGrid {
     }
   }
 
+  /** Row 0 takes the cells of row `y` of `grid` from column `x` on (as many as this grid is wide). */
+  takeRow(grid: CellGrid, y: number, x = 0): void {
+    const w = this.width;
+    const start = y * grid.width + x;
+    this.words.set(grid.words.subarray(start * 3, (start + w) * 3));
+    this.mayCombine[0] = grid.mayCombine[y]!;
+    if (grid.mayCombine[y]) for (let k = 0; k < w; k++) this.combined[k] = grid.combined[start + k];
+  }
+
   /** Cells `from` to `to` (exclusive) of row `y` take those of `row` (a one-row grid as wide). */
   setRow(y: number, row: CellGrid, from = 0, to = this.width): void {
     const base = y * this.width;

@@ -1,8 +1,6 @@
 import type { PaneCompositor } from './compositor.js';
+import { BEGIN_SYNC, END_SYNC } from './mirror.js';
 
-// Ink wraps each render in a synchronized update (DEC mode 2026) when the output is a TTY.
-const BEGIN_SYNC = '\x1b[?2026h';
-const END_SYNC = '\x1b[?2026l';
 // Writes that change nothing on screen: no repaint needed after them.
 const NO_DRAWING = /^(?:\x1b\[\?25[hl])*$/;
 
@@ -33,6 +31,7 @@ export function createInkStdout(real: NodeJS.WriteStream, compositor: PaneCompos
 
   const write = (chunk: string | Uint8Array, ...args: WriteArgs): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    compositor.noteChrome(text);
     if (text === BEGIN_SYNC) {
       inSync = true;
       drewInSync = false;

@@ -4,9 +4,18 @@ import { CellGrid, FG_INVERSE, widthOf } from './grid.js';
 import type { RowReader } from './read.js';
 import { RowCache } from './rowcache.js';
 import type { PaneSpec, Rect } from './types.js';
+import type { Scroll } from './mirror.js';
 import type { FrameWriter } from './writer.js';
 
 const NO_SCREEN = -2;
+/** Rows `top` to `bottom`, inclusive. */
+interface Rows {
+  top: number;
+  bottom: number;
+}
+const NO_ROWS: Rows = { top: 0, bottom: -1 };
+// Rows that must have moved for a frame to scroll the terminal instead of drawing them again.
+const MIN_MOVED_ROWS = 2;
 
 /** The part of `rect` inside a terminal of `cols` × `rows` (empty when it starts outside). */
 export function clipRect(rect: Rect, cols: number, rows: number): Rect {
@@ -26,7 +35,11 @@ function sameRect(a: Rect, b: Rect): boolean {
 /** One pane: its spec, and what the terminal shows inside its (clipped) rect. */
 export class PaneView {
   readonly clip: Rect;
+  /** The terminal scroll the last draw made (terminal rows), if it made one. */
+  scrolled: Scroll | undefined;
   private readonly shown: CellGrid;
+  // The rows to show, read from the screen before any is drawn; and one of them at a time.
+  private readonly next: CellGrid;
   private readonly row: CellGrid;
   private readonly cache: RowCache;
   private drawnVersion = -1;
@@ -40,6 +53,7 @@ export class PaneView {
   ) {
     this.clip = clipRect(spec.rect, cols, rows);
     this.shown = new CellGrid(this.clip.width, this.clip.height);
+    this.next = new CellGrid(this.clip.width, this.clip.height);
     this.row = new CellGrid(this.clip.width, 1);
     this.cache = new RowCache(this.clip.height);
   }
@@ -56,29 +70,46 @@ export class PaneView {
     this.drawnVersion = -1;
   }
 
-  /** Writes the cells that changed since the last draw; returns whether anything was written. */
-  draw(w: FrameWriter): boolean {
-    const { clip, row, shown } = this;
+  /**
+   * Writes the cells that changed since the last draw; returns whether anything was written.
+   * With `canScroll` (nothing else shares the pane's rows, and the chrome on them can be put
+   * back), rows that moved up together are moved by the terminal's scroll region.
+   */
+  draw(w: FrameWriter, canScroll = false): boolean {
+    const { clip, next, row, shown } = this;
+    this.scrolled = undefined;
     if (clip.width === 0 || clip.height === 0) return false;
     const screen = this.spec.screen;
     const cursor = this.cursorIndex();
     const version = screen ? screen.version : NO_SCREEN;
     if (version === this.drawnVersion && cursor === this.drawnCursor) return false;
     const cursorY = cursor < 0 ? -1 : Math.floor(cursor / clip.width);
-    let wrote = false;
     const lines = screen ? screen.viewportLines() : [];
     const cols = screen ? screen.cols : 0;
-    // How far up this frame's rows moved: 0 while not looked for, -1 when they did not.
-    let shift = 0;
     for (let y = 0; y < clip.height; y++) {
       if (y < lines.length) this.reader.read(lines[y], cols, row);
       else row.blank(0);
       if (y === cursorY) markCursor(row, cursor - y * clip.width);
-      if (row.sameRow(0, shown, y)) continue;
+      next.setRow(y, row);
+    }
+    // The rows a scroll of the terminal brought in, blank: each is drawn whole.
+    const fresh = canScroll ? this.scroll(w) : NO_ROWS;
+    let wrote = fresh !== NO_ROWS;
+    // How far up this frame's rows moved: 0 while not looked for, -1 when they did not.
+    let shift = 0;
+    for (let y = 0; y < clip.height; y++) {
+      if (next.sameRow(y, shown, y)) continue;
+      row.takeRow(next, y);
       wrote = true;
-      if (shift === 0) shift = this.findShift(y);
+      if (shift === 0 && fresh === NO_ROWS) shift = this.findShift(y);
       const from = y + shift;
-      if (shift > 0 && from < clip.height && this.cache.has(from) && row.sameRow(0, shown, from)) {
+      if (y >= fresh.top && y <= fresh.bottom) {
+        w.moveTo(clip.x, clip.y + y);
+        w.forgetStyle();
+        const start = w.length;
+        drawRow(shown, y, row, w, clip.x, clip.y);
+        this.cache.record(y, w, start);
+      } else if (shift > 0 && from < clip.height && this.cache.has(from) && row.sameRow(0, shown, from)) {
         // A row that only moved: the bytes that drew it, at its new place.
         w.moveTo(clip.x, clip.y + y);
         this.cache.replay(from, w);
@@ -99,6 +130,39 @@ export class PaneView {
     this.drawnVersion = version;
     this.drawnCursor = cursor;
     return wrote;
+  }
+
+  // When a block of the rows to show is what the terminal shows lower down (output that
+  // streamed up), scrolls that block up into place, full width; returns the pane rows the
+  // scroll brought in (NO_ROWS when it did not scroll).
+  private scroll(w: FrameWriter): Rows {
+    const { clip, next, shown } = this;
+    const h = clip.height;
+    // The first changed row with something on it says how far the rows moved (as findShift).
+    let y = 0;
+    while (y < h && (next.sameRow(y, shown, y) || next.isBlank(y))) y++;
+    let from = y + 1;
+    while (from < h && !next.sameRow(y, shown, from)) from++;
+    if (y >= h || from >= h) return NO_ROWS;
+    const n = from - y;
+    let top = y;
+    while (top > 0 && next.sameRow(top - 1, shown, top - 1 + n) && !next.sameRow(top - 1, shown, top - 1)) top--;
+    let end = y + 1;
+    while (end + n < h && next.sameRow(end, shown, end + n)) end++;
+    if (end - top < MIN_MOVED_ROWS) return NO_ROWS;
+    const bottom = end - 1 + n;
+    w.scrollUp(clip.y + top, clip.y + bottom, n);
+    for (let k = top; k <= bottom; k++) {
+      if (k + n <= bottom) {
+        shown.copyRow(k + n, k);
+        this.cache.move(k + n, k);
+      } else {
+        shown.blank(k);
+        this.cache.drop(k);
+      }
+    }
+    this.scrolled = { top: clip.y + top, bottom: clip.y + bottom, n };
+    return { top: end, bottom };
   }
 
   // How far up the rows moved, judged by changed row y (in this.row): the distance to the row it

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Terminal as XTerminal } from '@xterm/headless';
 import { PaneCompositor } from './compositor.js';
+import { BEGIN_SYNC, END_SYNC } from './mirror.js';
 import { RowCache } from './rowcache.js';
 import { feed, outerTerminal, regionCells, screenCells, Sink } from './testing.js';
 import { Screen } from '../../session/screen.js';
-import type { Rect } from './types.js';
+import type { Rect, TextRow } from './types.js';
+import { FrameWriter } from './writer.js';
 
 // A 40×8 pane inside a 50×14 terminal whose chrome is all '#'.
 const COLS = 50;
@@ -251,5 +253,160 @@ describe('PaneCompositor scrolling panes', () => {
       await frame();
       check(`after clear, frame ${f}`);
     }
+  });
+});
+
+// The chrome as Ink draws it: a sidebar with text on some rows, a frame around the pane, in
+// colour; and a clock row the compositor draws itself.
+function inkChrome(): string {
+  const rows: string[] = [];
+  for (let y = 0; y < ROWS; y++) {
+    const side = y % 3 === 0 ? `\x1b[1;36m${`a${y}`.padEnd(RECT.x - 1)}\x1b[0m` : ' '.repeat(RECT.x - 1);
+    const inside = y === RECT.y - 1 || y === RECT.y + RECT.height ? '─'.repeat(RECT.width) : ' '.repeat(RECT.width);
+    rows.push(`${side}\x1b[35m│${inside}│\x1b[0m${' '.repeat(COLS - RECT.x - RECT.width - 1)}`);
+  }
+  // Ink ends every line but the last with a newline, which the terminal driver makes CR LF.
+  return `\x1b[H${rows.join('\n')}`;
+}
+const CLOCK: TextRow = { x: 0, y: RECT.y + 2, line: [{ text: '12s', color: 'gray' }] };
+
+async function mirrored(showCursor = false) {
+  const screen = new Screen({ cols: RECT.width, rows: RECT.height, scrollback: 200 });
+  const sink = new Sink(COLS, ROWS);
+  const outer = outerTerminal(COLS, ROWS);
+  // What the user's terminal should show around the pane: Ink's chrome, the clock over it.
+  const chrome = outerTerminal(COLS, ROWS);
+  await feed(chrome, `${inkChrome()}\x1b[${CLOCK.y + 1};1H\x1b[90m12s\x1b[0m`);
+  const comp = new PaneCompositor(sink);
+  comp.mirrorChrome(new Screen({ cols: COLS, rows: ROWS, scrollback: 0, convertEol: true }));
+  for (const text of [BEGIN_SYNC, inkChrome(), END_SYNC]) {
+    comp.noteChrome(text);
+    await feed(outer, text);
+  }
+  comp.setPanes([{ id: 'a', rect: RECT, screen, showCursor }]);
+  comp.setChrome([CLOCK]);
+  const write = (data: string) => (screen.write(data), comp.markDirty('a'));
+  const frame = async () => {
+    const out = sink.take() + comp.composeNow(false);
+    await feed(outer, out);
+    return out;
+  };
+  const check = (label: string) => {
+    expect(shown(regionCells(outer, RECT)), label).toEqual(shown(expected(screen, showCursor)));
+    for (let y = 0; y < ROWS; y++) {
+      const row = { x: 0, y, width: COLS, height: 1 };
+      const inPane = y >= RECT.y && y < RECT.y + RECT.height;
+      const cells = (t: XTerminal) => regionCells(t, row)[0]!.filter((_, x) => !inPane || x < RECT.x || x >= RECT.x + RECT.width);
+      expect(cells(outer), `${label}: chrome row ${y}`).toEqual(cells(chrome));
+    }
+  };
+  return { screen, comp, write, frame, check };
+}
+
+describe('PaneCompositor scrolling the terminal', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  // Output that streams up moves with the terminal's scroll region, which spans the full width:
+  // the sidebar, the pane's frame and the clock on the scrolled rows are put back each frame.
+  it('scrolls streaming output with a scroll region and puts the chrome beside it back', async () => {
+    const scroll = vi.spyOn(FrameWriter.prototype, 'scrollUp');
+    const replay = vi.spyOn(RowCache.prototype, 'replay');
+    const { write, frame, check } = await mirrored();
+    const r = random(11);
+    const n = { i: 0 };
+    let bytes = 0;
+    for (let f = 0; f < 40; f++) {
+      write(chunk(r, n, ASCII));
+      bytes += Buffer.byteLength(await frame());
+      check(`frame ${f}`);
+    }
+    expect(scroll).toHaveBeenCalled();
+    expect(replay).not.toHaveBeenCalled();
+    // The same stream drawn by replaying moved rows, without a mirror, costs more bytes.
+    scroll.mockClear();
+    const plain = await setup();
+    const r2 = random(11);
+    const n2 = { i: 0 };
+    let plainBytes = 0;
+    for (let f = 0; f < 40; f++) {
+      plain.write(chunk(r2, n2, ASCII));
+      plainBytes += Buffer.byteLength(await plain.frame());
+    }
+    expect(scroll).not.toHaveBeenCalled();
+    expect(bytes).toBeLessThan(plainBytes * 0.8);
+  });
+
+  it('keeps wide and combining characters and the cursor right while scrolling', async () => {
+    const scroll = vi.spyOn(FrameWriter.prototype, 'scrollUp');
+    const { write, frame, check, screen, comp } = await mirrored(true);
+    const r = random(12);
+    const n = { i: 0 };
+    for (let f = 0; f < 40; f++) {
+      write(chunk(r, n, WIDE));
+      await frame();
+      check(`frame ${f}`);
+      if (f % 10 === 5) {
+        screen.scrollLines(-2);
+        comp.markDirty('a');
+        await frame();
+        check(`scrolled back, frame ${f}`);
+        screen.scrollToBottom();
+        comp.markDirty('a');
+      }
+    }
+    expect(scroll).toHaveBeenCalled();
+  });
+
+  // Until the mirror has seen a whole frame of Ink's at the terminal's size, nothing scrolls.
+  it('does not scroll before the chrome is mirrored, nor after a resize until Ink draws again', async () => {
+    const scroll = vi.spyOn(FrameWriter.prototype, 'scrollUp');
+    const screen = new Screen({ cols: RECT.width, rows: RECT.height, scrollback: 200 });
+    const sink = new Sink(COLS, ROWS);
+    const comp = new PaneCompositor(sink);
+    comp.mirrorChrome(new Screen({ cols: COLS, rows: ROWS, scrollback: 0, convertEol: true }));
+    comp.noteChrome(inkChrome());
+    comp.setPanes([{ id: 'a', rect: RECT, screen, showCursor: false }]);
+    const stream = async () => {
+      for (let i = 0; i < 12; i++) {
+        screen.write(`\r\nline ${i} of some output`);
+        comp.markDirty('a');
+        comp.composeNow(false);
+      }
+    };
+    await stream();
+    expect(scroll).not.toHaveBeenCalled();
+    for (const text of [BEGIN_SYNC, inkChrome(), END_SYNC]) comp.noteChrome(text);
+    await stream();
+    expect(scroll).toHaveBeenCalled();
+    scroll.mockClear();
+    sink.columns = COLS + 2;
+    comp.noteChrome('\x1b[2J');
+    comp.setPanes([{ id: 'a', rect: RECT, screen, showCursor: false }]);
+    await stream();
+    expect(scroll).not.toHaveBeenCalled();
+    for (const text of [BEGIN_SYNC, inkChrome(), END_SYNC]) comp.noteChrome(text);
+    await stream();
+    expect(scroll).toHaveBeenCalled();
+  });
+
+  // A pane beside another (the grid) would move the other's rows too: its rows are replayed.
+  it('does not scroll a pane that shares its rows with another pane', async () => {
+    const scroll = vi.spyOn(FrameWriter.prototype, 'scrollUp');
+    const left = new Screen({ cols: 20, rows: 8, scrollback: 0 });
+    const right = new Screen({ cols: 20, rows: 8, scrollback: 0 });
+    const sink = new Sink(COLS, ROWS);
+    const comp = new PaneCompositor(sink);
+    comp.mirrorChrome(new Screen({ cols: COLS, rows: ROWS, scrollback: 0, convertEol: true }));
+    for (const text of [BEGIN_SYNC, inkChrome(), END_SYNC]) comp.noteChrome(text);
+    comp.setPanes([
+      { id: 'l', rect: { x: 2, y: 3, width: 20, height: 8 }, screen: left, showCursor: false },
+      { id: 'r', rect: { x: 25, y: 3, width: 20, height: 8 }, screen: right, showCursor: false },
+    ]);
+    for (let i = 0; i < 12; i++) {
+      left.write(`\r\nleft ${i}`);
+      comp.markDirty('l');
+      comp.composeNow(false);
+    }
+    expect(scroll).not.toHaveBeenCalled();
   });
 });

@@ -199,6 +199,27 @@ export class FrameWriter {
     this.x += n;
   }
 
+  /**
+   * Scrolls terminal rows `top` to `bottom` (0-based, inclusive) up by `n` lines, full width: a
+   * scroll region (DECSTBM), scroll up (SU), the whole screen as region again. The lines it
+   * brings in are blank on the default background; where the cursor is afterwards is unknown.
+   */
+  scrollUp(top: number, bottom: number, n: number): void {
+    this.style(0, 0, 0);
+    this.reserve(32);
+    this.csi();
+    this.number(top + 1);
+    this.buf[this.len++] = SEMICOLON;
+    this.number(bottom + 1);
+    this.buf[this.len++] = 0x72; // r: scroll region
+    this.csi();
+    this.number(n);
+    this.buf[this.len++] = 0x53; // S: scroll up
+    this.csi();
+    this.buf[this.len++] = 0x72;
+    this.x = this.y = -1;
+  }
+
   private csi(): void {
     this.buf[this.len++] = ESC;
     this.buf[this.len++] = LBRACKET;
