@@ -48,6 +48,12 @@ export function flagsOf(fg: number, bg: number): number {
   return flags;
 }
 
+function blankCells(width: number): Uint32Array {
+  const words = new Uint32Array(width * 3);
+  for (let i = 0; i < words.length; i += 3) words[i] = BLANK;
+  return words;
+}
+
 /** A rectangle of cells (row-major): what a pane shows on the terminal, or one row read from a screen. */
 export class CellGrid {
   /** Three words per cell. */
@@ -58,6 +64,8 @@ export class CellGrid {
   readonly mayCombine: Uint8Array;
   // Each row's words as bytes, to compare rows natively.
   private readonly rowBytes: Buffer[];
+  // A row of empty default cells, copied to blank a row.
+  private blankRow: Uint32Array | undefined;
 
   constructor(
     readonly width: number,
@@ -109,13 +117,8 @@ export class CellGrid {
 
   /** Fills row `y` from column `from` on with empty default cells. */
   blank(y: number, from = 0): void {
-    const start = (y * this.width + from) * 3;
-    const end = (y + 1) * this.width * 3;
-    for (let i = start; i < end; i += 3) {
-      this.words[i] = BLANK;
-      this.words[i + 1] = 0;
-      this.words[i + 2] = 0;
-    }
+    const blank = (this.blankRow ??= blankCells(this.width));
+    this.words.set(from === 0 ? blank : blank.subarray(from * 3), (y * this.width + from) * 3);
   }
 
   /** Row 0 takes the cells of row `y` of `grid` from column `x` on (as many as this grid is wide). */
@@ -130,7 +133,9 @@ export class CellGrid {
   /** Cells `from` to `to` (exclusive) of row `y` take those of `row` (a one-row grid as wide). */
   setRow(y: number, row: CellGrid, from = 0, to = this.width): void {
     const base = y * this.width;
-    this.words.set(row.words.subarray(from * 3, to * 3), (base + from) * 3);
+    // A whole row is copied without a view of it: frames copy rows by the hundred.
+    if (from === 0 && to === row.width) this.words.set(row.words, base * 3);
+    else this.words.set(row.words.subarray(from * 3, to * 3), (base + from) * 3);
     if (from === 0 && to === this.width) this.mayCombine[y] = row.mayCombine[0]!;
     if (row.mayCombine[0] === 0) return;
     this.mayCombine[y] = 1;

@@ -2,6 +2,7 @@ import type { IBufferLine } from '@xterm/headless';
 import { diffRow } from './diff.js';
 import { BG_HIDDEN, CellGrid, WIDTH_SHIFT } from './grid.js';
 import { RowReader } from './read.js';
+import { RowCache } from './rowcache.js';
 import type { FrameWriter } from './writer.js';
 
 // Ink wraps each render in a synchronized update (DEC mode 2026) when the output is a TTY.
@@ -66,10 +67,15 @@ export class ChromeMirror {
   private row: CellGrid;
   // By width of the part being put back: one row of what the terminal shows, one of what it should.
   private readonly parts = new Map<number, [now: CellGrid, want: CellGrid]>();
+  // The bytes that put back each row's chrome over a blank line, for these cells and pane columns:
+  // streaming brings in blank lines at the same rows frame after frame.
+  private overBlank: RowCache;
+  private overBlankFor = '';
 
   constructor(private readonly screen: MirrorScreen) {
     this.cells = new CellGrid(screen.cols, screen.rows);
     this.row = new CellGrid(screen.cols, 1);
+    this.overBlank = new RowCache(screen.rows);
   }
 
   /** Whether it shows what Ink has drawn on a terminal of this size. */
@@ -83,6 +89,8 @@ export class ChromeMirror {
       this.screen.resize(cols, rows);
       this.cells = new CellGrid(cols, rows);
       this.row = new CellGrid(cols, 1);
+      this.overBlank = new RowCache(rows);
+      this.overBlankFor = '';
       this.parts.clear();
       this.cellsVersion = -1;
       this.trusted = this.begun = false;
@@ -99,6 +107,11 @@ export class ChromeMirror {
    */
   repair(w: FrameWriter, s: Scroll, x0: number, x1: number, overdrawn: (y: number) => boolean): void {
     const cells = this.read();
+    const key = `${this.cellsVersion}:${x0}:${x1}`;
+    if (key !== this.overBlankFor) {
+      this.overBlank.clear();
+      this.overBlankFor = key;
+    }
     for (let y = s.top; y <= s.bottom; y++) {
       // What row y shows now: the chrome of the row that moved onto it, a blank line the scroll
       // brought in, or something the compositor drew there (unknown).
@@ -106,9 +119,25 @@ export class ChromeMirror {
       const source = from > s.bottom ? BLANK_LINE : overdrawn(from) ? UNKNOWN_LINE : from;
       // Ink fills the pane's frame with blanks: when the whole rows match, the chrome does.
       if (source === from && cells.sameRow(y, cells, from)) continue;
-      this.repairPart(w, y, source, 0, x0);
-      this.repairPart(w, y, source, x1, cells.width - x1);
+      if (source !== BLANK_LINE) {
+        this.repairParts(w, y, source, x0, x1);
+        continue;
+      }
+      w.moveTo(0, y);
+      if (this.overBlank.has(y)) {
+        this.overBlank.replay(y, w);
+        continue;
+      }
+      w.forgetStyle();
+      const start = w.length;
+      this.repairParts(w, y, source, x0, x1);
+      this.overBlank.record(y, w, start);
     }
+  }
+
+  private repairParts(w: FrameWriter, y: number, source: number, x0: number, x1: number): void {
+    this.repairPart(w, y, source, 0, x0);
+    this.repairPart(w, y, source, x1, this.cells.width - x1);
   }
 
   // Columns x to x + width of row y, which shows `source`.
