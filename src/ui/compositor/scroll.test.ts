@@ -258,10 +258,10 @@ describe('PaneCompositor scrolling panes', () => {
 
 // The chrome as Ink draws it: a sidebar with text on some rows, a frame around the pane, in
 // colour; and a clock row the compositor draws itself.
-function inkChrome(): string {
+function inkChrome(label = 'a'): string {
   const rows: string[] = [];
   for (let y = 0; y < ROWS; y++) {
-    const side = y % 3 === 0 ? `\x1b[1;36m${`a${y}`.padEnd(RECT.x - 1)}\x1b[0m` : ' '.repeat(RECT.x - 1);
+    const side = y % 3 === 0 ? `\x1b[1;36m${`${label}${y}`.padEnd(RECT.x - 1)}\x1b[0m` : ' '.repeat(RECT.x - 1);
     const inside = y === RECT.y - 1 || y === RECT.y + RECT.height ? '─'.repeat(RECT.width) : ' '.repeat(RECT.width);
     rows.push(`${side}\x1b[35m│${inside}│\x1b[0m${' '.repeat(COLS - RECT.x - RECT.width - 1)}`);
   }
@@ -291,6 +291,16 @@ async function mirrored(showCursor = false) {
     await feed(outer, out);
     return out;
   };
+  // Ink draws the chrome again, with other text: the panes are drawn whole after it, as
+  // createInkStdout has them.
+  const redraw = async (label: string) => {
+    await feed(chrome, `${inkChrome(label)}\x1b[${CLOCK.y + 1};1H\x1b[90m12s\x1b[0m`);
+    for (const text of [BEGIN_SYNC, inkChrome(label), END_SYNC]) {
+      comp.noteChrome(text);
+      await feed(outer, text);
+    }
+    await feed(outer, comp.composeNow(true));
+  };
   const check = (label: string) => {
     expect(shown(regionCells(outer, RECT)), label).toEqual(shown(expected(screen, showCursor)));
     for (let y = 0; y < ROWS; y++) {
@@ -300,7 +310,7 @@ async function mirrored(showCursor = false) {
       expect(cells(outer), `${label}: chrome row ${y}`).toEqual(cells(chrome));
     }
   };
-  return { screen, comp, write, frame, check };
+  return { screen, comp, write, frame, check, redraw };
 }
 
 describe('PaneCompositor scrolling the terminal', () => {
@@ -310,7 +320,7 @@ describe('PaneCompositor scrolling the terminal', () => {
   // the sidebar, the pane's frame and the clock on the scrolled rows are put back each frame.
   it('scrolls streaming output with a scroll region and puts the chrome beside it back', async () => {
     const scroll = vi.spyOn(FrameWriter.prototype, 'scrollUp');
-    const { write, frame, check } = await mirrored();
+    const { write, frame, check, redraw } = await mirrored();
     const r = random(11);
     const n = { i: 0 };
     let bytes = 0;
@@ -318,6 +328,14 @@ describe('PaneCompositor scrolling the terminal', () => {
       write(chunk(r, n, ASCII));
       bytes += Buffer.byteLength(await frame());
       check(`frame ${f}`);
+    }
+    // The sidebar's text changes: what was kept to put it back is not used any more.
+    await redraw('b');
+    check('after Ink drew other chrome');
+    for (let f = 0; f < 10; f++) {
+      write(chunk(r, n, ASCII));
+      await frame();
+      check(`frame ${f} after the chrome changed`);
     }
     expect(scroll).toHaveBeenCalled();
     // The same stream drawn by replaying moved rows, without a mirror, costs more bytes.
