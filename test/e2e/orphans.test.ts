@@ -129,7 +129,13 @@ agents:
     // The first supervisor logs its agent's output once there is some: wait for it, so the
     // listing below only changes if the second supervisor writes something.
     await waitFor(() => existsSync(join(t.repo.dir, '.supervise', 'logs', 'long.log')), { message: 'the first agent\'s log' });
-    const listing = () => readdirSync(t.repo.dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('.git/')).sort();
+    // The first supervisor keeps writing its state, each time through a temp file named with its
+    // pid: such a file may be there at one listing and gone at the next.
+    const ownTemp = new RegExp(`\\.${first.child.pid}\\.[0-9a-f]+\\.tmp$`);
+    const listing = () =>
+      readdirSync(t.repo.dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => !f.startsWith('.git/') && !ownTemp.test(f))
+        .sort();
     const before = listing();
     const lockBefore = readFileSync(lock, 'utf8');
 

@@ -39,6 +39,9 @@ function blankUnder(now: CellGrid, want: CellGrid): void {
   }
 }
 
+// Characters of Ink's output kept unparsed at most (a few dozen frames).
+const MAX_PENDING = 1 << 20;
+
 const BLANK_LINE = -1;
 const UNKNOWN_LINE = -2;
 
@@ -71,6 +74,9 @@ export class ChromeMirror {
   // streaming brings in blank lines at the same rows frame after frame.
   private overBlank: RowCache;
   private overBlankFor = '';
+  // What Ink wrote since the last parse.
+  private readonly pending: string[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly screen: MirrorScreen) {
     this.cells = new CellGrid(screen.cols, screen.rows);
@@ -83,9 +89,13 @@ export class ChromeMirror {
     return this.trusted && this.screen.cols === cols && this.screen.rows === rows;
   }
 
-  /** Ink wrote `text` to a terminal of `cols` × `rows`. */
+  /**
+   * Ink wrote `text` to a terminal of `cols` × `rows`. It is parsed when next needed, not now:
+   * between Ink's frame and the panes drawn over it, the terminal shows Ink's blank pane.
+   */
   note(text: string, cols: number, rows: number): void {
     if (this.screen.cols !== cols || this.screen.rows !== rows) {
+      this.pending.length = this.pendingBytes = 0;
       this.screen.resize(cols, rows);
       this.cells = new CellGrid(cols, rows);
       this.row = new CellGrid(cols, 1);
@@ -95,8 +105,13 @@ export class ChromeMirror {
       this.cellsVersion = -1;
       this.trusted = this.begun = false;
     }
-    if (text === BEGIN_SYNC) this.begun = true;
-    this.screen.write(text);
+    if (text === BEGIN_SYNC) {
+      this.begun = true;
+      // While no pane scrolls, Ink's frames would pile up: parsed before the next one starts.
+      if (this.pendingBytes > MAX_PENDING) this.parse();
+    }
+    this.pending.push(text);
+    this.pendingBytes += text.length;
     if (text === END_SYNC && this.begun) this.trusted = true;
   }
 
@@ -153,7 +168,13 @@ export class ChromeMirror {
     diffRow(now, 0, want, w, x, y);
   }
 
+  private parse(): void {
+    for (const text of this.pending) this.screen.write(text);
+    this.pending.length = this.pendingBytes = 0;
+  }
+
   private read(): CellGrid {
+    this.parse();
     if (this.cellsVersion === this.screen.version) return this.cells;
     const lines = this.screen.viewportLines();
     for (let y = 0; y < this.cells.height; y++) {
