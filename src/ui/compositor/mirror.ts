@@ -65,23 +65,22 @@ export class ChromeMirror {
   private trusted = false;
   private begun = false;
   private readonly reader = new RowReader();
-  private cells: CellGrid;
+  // The chrome's cells (read from the screen when it changed) and one row of them being read.
+  private cells!: CellGrid;
   private cellsVersion = -1;
-  private row: CellGrid;
+  private row!: CellGrid;
   // By width of the part being put back: one row of what the terminal shows, one of what it should.
   private readonly parts = new Map<number, [now: CellGrid, want: CellGrid]>();
   // The bytes that put back each row's chrome over a blank line, for these cells and pane columns:
   // streaming brings in blank lines at the same rows frame after frame.
-  private overBlank: RowCache;
+  private overBlank!: RowCache;
   private overBlankFor = '';
   // What Ink wrote since the last parse.
   private readonly pending: string[] = [];
   private pendingBytes = 0;
 
   constructor(private readonly screen: MirrorScreen) {
-    this.cells = new CellGrid(screen.cols, screen.rows);
-    this.row = new CellGrid(screen.cols, 1);
-    this.overBlank = new RowCache(screen.rows);
+    this.size(screen.cols, screen.rows);
   }
 
   /** Whether it shows what Ink has drawn on a terminal of this size. */
@@ -95,14 +94,10 @@ export class ChromeMirror {
    */
   note(text: string, cols: number, rows: number): void {
     if (this.screen.cols !== cols || this.screen.rows !== rows) {
+      // What Ink wrote for the old size is drawn over by its next whole frame.
       this.pending.length = this.pendingBytes = 0;
       this.screen.resize(cols, rows);
-      this.cells = new CellGrid(cols, rows);
-      this.row = new CellGrid(cols, 1);
-      this.overBlank = new RowCache(rows);
-      this.overBlankFor = '';
-      this.parts.clear();
-      this.cellsVersion = -1;
+      this.size(cols, rows);
       this.trusted = this.begun = false;
     }
     if (text === BEGIN_SYNC) {
@@ -166,6 +161,16 @@ export class ChromeMirror {
     else if (source === UNKNOWN_LINE) now.forget();
     else now.takeRow(this.cells, source, x);
     diffRow(now, 0, want, w, x, y);
+  }
+
+  // Everything kept per row or column starts afresh at this size.
+  private size(cols: number, rows: number): void {
+    this.cells = new CellGrid(cols, rows);
+    this.cellsVersion = -1;
+    this.row = new CellGrid(cols, 1);
+    this.overBlank = new RowCache(rows);
+    this.overBlankFor = '';
+    this.parts.clear();
   }
 
   private parse(): void {

@@ -92,7 +92,7 @@ export class PaneView {
       if (y === cursorY) markCursor(row, cursor - y * clip.width);
       next.setRow(y, row);
     }
-    // The rows a scroll of the terminal brought in, blank: each is drawn whole.
+    // The rows a scroll of the terminal brought in, blank (the rows that moved are in place).
     const fresh = canScroll ? this.scroll(w) : NO_ROWS;
     let wrote = fresh !== NO_ROWS;
     // How far up this frame's rows moved: 0 while not looked for, -1 when they did not.
@@ -103,20 +103,15 @@ export class PaneView {
       wrote = true;
       if (shift === 0 && fresh === NO_ROWS) shift = this.findShift(y);
       const from = y + shift;
-      if (y >= fresh.top && y <= fresh.bottom) {
-        w.moveTo(clip.x, clip.y + y);
-        w.forgetStyle();
-        const start = w.length;
-        drawRow(shown, y, row, w, clip.x, clip.y);
-        this.cache.record(y, w, start);
-      } else if (shift > 0 && from < clip.height && this.cache.has(from) && row.sameRow(0, shown, from)) {
+      if (shift > 0 && from < clip.height && this.cache.has(from) && row.sameRow(0, shown, from)) {
         // A row that only moved: the bytes that drew it, at its new place.
         w.moveTo(clip.x, clip.y + y);
         this.cache.replay(from, w);
         shown.copyRow(from, y);
         this.cache.move(from, y);
-      } else if (shift > 0) {
-        // The pane scrolled: a row that did not move is new throughout, and moves next.
+      } else if (shift > 0 || (y >= fresh.top && y <= fresh.bottom)) {
+        // The pane scrolled: a row that did not move, or one the terminal's scroll brought in
+        // blank, is new throughout, and moves next.
         w.moveTo(clip.x, clip.y + y);
         w.forgetStyle();
         const start = w.length;
